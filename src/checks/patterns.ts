@@ -1,0 +1,70 @@
+// checkPatterns: runs the compiled rule packs over the folded, compact and decoded views of a prompt.
+import { excerpt } from "../internal/excerpt.js";
+import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
+import { scoreFindings } from "../score.js";
+import { decodePayloads } from "../text/decode.js";
+import { prepareText } from "../text/normalize.js";
+import { VIEW_NOTES, buildViews, type MatchView } from "../text/views.js";
+import type { CheckResult, Finding } from "../types.js";
+
+/** Options of {@link checkPatterns}. */
+export interface PatternOptions {
+  /**
+   * The rules to run, from {@link loadRulePacks}.
+   * @default all built-in packs
+   */
+  readonly rules?: RuleSet;
+}
+
+/**
+ * Runs multilingual rule packs over a prompt: on the folded text (case, NFKC, invisible characters,
+ * look-alike letters), on a compact view (letter spacing, inner punctuation, leetspeak undone) and
+ * on text decoded from base64, hex or Unicode tag characters. Spans point into `text`. Pure; never
+ * throws on any string.
+ * @example checkPatterns("Please IGNORE all previous instructions").findings[0].category // "instruction_override"
+ */
+export function checkPatterns(text: string, options: PatternOptions = {}): CheckResult {
+  const prepared = prepareText(text);
+  const findings = patternFindings(buildViews(prepared, decodePayloads(prepared)), options.rules ?? defaultRuleSet(), text);
+  return { findings, score: scoreFindings(findings) };
+}
+
+/** One rule match in one view. */
+export interface RuleMatch {
+  readonly rule: CompiledRule;
+  readonly view: MatchView;
+  readonly index: number;
+  readonly length: number;
+}
+
+/** Matches of the candidate rules in each view: at most one per rule (the first view that matches wins). */
+export function matchRules(views: readonly MatchView[], rules: RuleSet): RuleMatch[] {
+  const found = new Uint8Array(rules.keywords.size);
+  for (const view of views) rules.keywords.scan(view.text, found);
+  const matches: RuleMatch[] = [];
+  for (const rule of rules.candidates(found)) {
+    for (const view of views) {
+      const m = rule.regex.exec(view.text);
+      if (m) {
+        matches.push({ rule, view, index: m.index, length: m[0].length });
+        break;
+      }
+    }
+  }
+  return matches;
+}
+
+/** Pattern findings for prepared views (the guard calls this with views it already built). */
+export function patternFindings(views: readonly MatchView[], rules: RuleSet, original: string): Finding[] {
+  return matchRules(views, rules).map(({ rule, view, index, length }) => {
+    const span = view.span(index, index + Math.max(length, 1));
+    return {
+      check: "patterns",
+      ruleId: rule.id,
+      category: rule.category,
+      severity: rule.severity,
+      message: `${rule.title}: ${excerpt(original.slice(span[0], span[1]))}${VIEW_NOTES[view.kind]}`,
+      span,
+    } satisfies Finding;
+  });
+}

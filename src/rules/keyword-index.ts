@@ -1,0 +1,65 @@
+// Aho-Corasick automaton over all keyword alternatives: finds every keyword in one pass over the text.
+
+/**
+ * Multi-string matcher built once at construction; `scan` is linear in the text length,
+ * whatever the number of keywords.
+ */
+export class KeywordIndex {
+  /** Transitions per state, keyed by UTF-16 code unit. */
+  private readonly next: Map<number, number>[] = [new Map()];
+  private readonly fail: number[] = [0];
+  /** Keyword ids that end at each state (including those reached by failure links). */
+  private readonly out: number[][] = [[]];
+  readonly size: number;
+
+  constructor(keywords: readonly string[]) {
+    keywords.forEach((word, id) => {
+      let state = 0;
+      for (let i = 0; i < word.length; i++) {
+        const c = word.charCodeAt(i);
+        let to = this.next[state]!.get(c);
+        if (to === undefined) {
+          to = this.next.length;
+          this.next.push(new Map());
+          this.fail.push(0);
+          this.out.push([]);
+          this.next[state]!.set(c, to);
+        }
+        state = to;
+      }
+      this.out[state]!.push(id);
+    });
+    this.size = keywords.length;
+    // Breadth-first failure links.
+    const queue: number[] = [];
+    for (const to of this.next[0]!.values()) queue.push(to);
+    for (let q = 0; q < queue.length; q++) {
+      const state = queue[q]!;
+      for (const [c, to] of this.next[state]!) {
+        let f = this.fail[state]!;
+        while (f !== 0 && !this.next[f]!.has(c)) f = this.fail[f]!;
+        const target = this.next[f]!.get(c);
+        this.fail[to] = target !== undefined && target !== to ? target : 0;
+        this.out[to]!.push(...this.out[this.fail[to]!]!);
+        queue.push(to);
+      }
+    }
+  }
+
+  /** Marks in `found` every keyword id occurring in `text`. */
+  scan(text: string, found: Uint8Array): void {
+    let state = 0;
+    const { next, fail, out } = this;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      let to = next[state]!.get(c);
+      while (to === undefined && state !== 0) {
+        state = fail[state]!;
+        to = next[state]!.get(c);
+      }
+      state = to ?? 0;
+      const hits = out[state]!;
+      for (let h = 0; h < hits.length; h++) found[hits[h]!] = 1;
+    }
+  }
+}

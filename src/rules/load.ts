@@ -1,0 +1,165 @@
+// Loads rule packs: validate, check versions and ids, compile patterns, index keywords.
+import { readFileSync } from "node:fs";
+import { RulePackError } from "../errors.js";
+import type { Severity } from "../types.js";
+import { VERSION } from "../version.js";
+import { BUILTIN_PACKS } from "./builtin-packs.js";
+import { compilePattern } from "./compile.js";
+import { KeywordIndex } from "./keyword-index.js";
+import { satisfies } from "./semver.js";
+import { validateRulePack, type Rule, type RulePack } from "./schema.js";
+
+/** A rule ready to run. */
+export interface CompiledRule {
+  readonly id: string;
+  readonly packId: string;
+  readonly title: string;
+  readonly category: string;
+  readonly severity: Severity;
+  readonly regex: RegExp;
+  /** For each keyword entry, the ids of its alternatives in the set's keyword index; empty: always runs. */
+  readonly keywordEntries: readonly (readonly number[])[];
+  readonly source: Rule;
+}
+
+/** Languages of the built-in packs (`any` holds the language-independent ones). */
+export const BUILTIN_LANGUAGES = ["en", "fr", "zh", "ja", "es", "de", "it", "pt", "ru", "ko"] as const;
+
+/** Options of {@link loadRulePacks}. */
+export interface LoadRulePacksOptions {
+  /**
+   * Built-in packs to load: `"all"`, `"none"`, or a list of languages (the language-independent
+   * packs, language `any`, come with any list).
+   * @default "all"
+   */
+  readonly builtins?: "all" | "none" | readonly string[];
+  /** Third-party packs: objects, or paths of JSON files. */
+  readonly packs?: readonly (RulePack | string)[];
+  /** Rule ids (or id prefixes ending in `.`) to leave out, e.g. `["en.role-play."]`. */
+  readonly disable?: readonly string[];
+}
+
+/** Compiled rules plus the keyword index that picks which ones run. Create with {@link loadRulePacks}. */
+export class RuleSet {
+  /** The packs loaded, with their versions. */
+  readonly packs: readonly { readonly id: string; readonly version: string; readonly language: string; readonly rules: number }[];
+  /** The compiled rules. */
+  readonly rules: readonly CompiledRule[];
+  /** @internal */
+  readonly keywords: KeywordIndex;
+  /** @internal Rules without keywords: they run on every text. */
+  readonly unfiltered: readonly CompiledRule[];
+  /** @internal For each keyword alternative id, the rules that use it. */
+  readonly byKeyword: readonly (readonly CompiledRule[])[];
+
+  /** @internal Use {@link loadRulePacks}. */
+  constructor(packs: readonly RulePack[], disable: readonly string[] = []) {
+    const alternatives = new Map<string, number>();
+    const seen = new Map<string, string>();
+    const rules: CompiledRule[] = [];
+    const off = (id: string): boolean => disable.some((d) => (d.endsWith(".") ? id.startsWith(d) : id === d));
+    for (const pack of packs) {
+      if (pack.requires !== undefined) {
+        const ok = satisfies(VERSION, pack.requires);
+        if (ok === null) throw new RulePackError("RULE_PACK_INVALID", `pack "${pack.id}" (/requires): cannot parse the range ${JSON.stringify(pack.requires)}; write e.g. ">=0.1.0"`, { packId: pack.id, pointer: "/requires" });
+        if (!ok) throw new RulePackError("RULE_PACK_INCOMPATIBLE", `pack "${pack.id}" requires promptward ${pack.requires}, but this is ${VERSION}; upgrade promptward or use a pack version made for it`, { packId: pack.id, pointer: "/requires" });
+      }
+      pack.rules.forEach((rule, index) => {
+        const pointer = `/rules/${index}`;
+        const previous = seen.get(rule.id);
+        if (previous !== undefined) throw new RulePackError("RULE_ID_DUPLICATE", `rule "${rule.id}" (${pointer}) in pack "${pack.id}": the id is already used in pack "${previous}"; rule ids must be unique across packs`, { packId: pack.id, ruleId: rule.id, pointer: `${pointer}/id` });
+        seen.set(rule.id, pack.id);
+        if (off(rule.id)) return;
+        let regex: RegExp;
+        try {
+          regex = compilePattern(rule.pattern, rule.flags);
+        } catch (e) {
+          throw new RulePackError("RULE_PATTERN_INVALID", `rule "${rule.id}" (${pointer}/pattern) in pack "${pack.id}": ${(e as Error).message}; check the escaping (in JSON, a regex backslash is written "\\\\")`, { packId: pack.id, ruleId: rule.id, pointer: `${pointer}/pattern` }, { cause: e });
+        }
+        const keywordEntries = (rule.keywords ?? []).map((entry) =>
+          entry.split("|").map((alt) => {
+            let id = alternatives.get(alt);
+            if (id === undefined) alternatives.set(alt, (id = alternatives.size));
+            return id;
+          }),
+        );
+        rules.push({ id: rule.id, packId: pack.id, title: rule.title, category: rule.category, severity: rule.severity, regex, keywordEntries, source: rule });
+      });
+    }
+    this.packs = packs.map((p) => ({ id: p.id, version: p.version, language: p.language, rules: p.rules.length }));
+    this.rules = rules;
+    this.keywords = new KeywordIndex([...alternatives.keys()]);
+    this.unfiltered = rules.filter((r) => r.keywordEntries.length === 0);
+    const byKeyword: CompiledRule[][] = Array.from({ length: alternatives.size }, () => []);
+    for (const rule of rules) {
+      // A rule is indexed under the alternatives of its first entry; the other entries are checked per rule.
+      const first = rule.keywordEntries[0];
+      if (first) for (const id of first) byKeyword[id]!.push(rule);
+    }
+    this.byKeyword = byKeyword;
+  }
+
+  /** Rules whose keyword entries all occur in the texts whose keyword hits are in `found`. */
+  candidates(found: Uint8Array): CompiledRule[] {
+    const out = new Set<CompiledRule>(this.unfiltered);
+    for (let id = 0; id < found.length; id++) {
+      if (found[id] !== 1) continue;
+      for (const rule of this.byKeyword[id]!) {
+        if (!out.has(rule) && rule.keywordEntries.every((entry) => entry.some((alt) => found[alt] === 1))) out.add(rule);
+      }
+    }
+    return [...out];
+  }
+}
+
+/**
+ * Loads, validates and compiles rule packs, once (at `createGuard`).
+ * @example const rules = loadRulePacks({ builtins: ["en", "fr"], packs: ["./my-pack.json"] });
+ * @throws {RulePackError} naming the pack, rule and JSON pointer of the first problem.
+ */
+export function loadRulePacks(options: LoadRulePacksOptions = {}): RuleSet {
+  const builtins = options.builtins ?? "all";
+  const packs: RulePack[] = [];
+  if (builtins !== "none") {
+    const wanted = builtins === "all" ? null : new Set([...builtins, "any"]);
+    if (wanted) {
+      for (const lang of builtins) {
+        if (!(BUILTIN_LANGUAGES as readonly string[]).includes(lang) && lang !== "any") {
+          throw new RulePackError("RULE_PACK_INVALID", `no built-in packs for language ${JSON.stringify(lang)}; built-in languages are ${BUILTIN_LANGUAGES.join(", ")}`, { packId: `builtin:${lang}` });
+        }
+      }
+    }
+    for (const raw of BUILTIN_PACKS) {
+      const pack = validateRulePack(raw, "builtin");
+      if (!wanted || wanted.has(pack.language)) packs.push(pack);
+    }
+  }
+  for (const item of options.packs ?? []) packs.push(typeof item === "string" ? readPackFile(item) : validateRulePack(item));
+  return new RuleSet(packs, options.disable);
+}
+
+/**
+ * Reads and validates one pack file.
+ * @throws {RulePackError} `RULE_PACK_UNREADABLE` when the file cannot be read or is not JSON.
+ */
+export function readPackFile(path: string): RulePack {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new RulePackError("RULE_PACK_UNREADABLE", `pack file ${JSON.stringify(path)} cannot be read: ${(e as Error).message}`, { packId: path }, { cause: e });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new RulePackError("RULE_PACK_UNREADABLE", `pack file ${JSON.stringify(path)} is not valid JSON: ${(e as Error).message}`, { packId: path }, { cause: e });
+  }
+  return validateRulePack(raw, path);
+}
+
+let builtinDefault: RuleSet | undefined;
+/** All built-in packs, compiled once per process on first use. */
+export function defaultRuleSet(): RuleSet {
+  return (builtinDefault ??= loadRulePacks());
+}
