@@ -233,7 +233,7 @@ export function prepareText(text: string): PreparedText {
 /**
  * Finds words that mix Latin with Cyrillic or Greek and folds their look-alike letters, in place,
  * to the word's dominant script. A word written wholly in look-alike Cyrillic/Greek inside
- * mostly-Latin text ("іgnоrе") is folded to Latin too.
+ * mostly-Latin text ("\u0456gn\u043er\u0435") is folded to Latin too.
  */
 function foldMixedWords(out: FoldBuffer): MixedWord[] {
   const { codes, scripts, length } = out;
@@ -259,7 +259,7 @@ function foldMixedWords(out: FoldBuffer): MixedWord[] {
     }
     const foreignLetters = cyr + greek;
     if (latin > 0 && foreignLetters > 0) {
-      // Greek letters next to Latin ones are ordinary in maths ("2πr", "λx"): only look-alikes count.
+      // Greek letters next to Latin ones are ordinary in maths ("2\u03c0r", "\u03bbx"): only look-alikes count.
       if (cyr === 0 && confusable === 0) continue;
       const latinWins = latin >= foreignLetters;
       const target = latinWins ? TO_LATIN : TO_CYRILLIC;
