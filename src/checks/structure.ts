@@ -100,7 +100,7 @@ function jsonFindings(text: string, findings: Finding[]): void {
   if (first !== "{" && first !== "[") return;
   // Only text that looks like JSON: "{" followed by a key or "}", "[" followed by a value.
   const next = /^[{[]\s*(.)/s.exec(text.slice(start, start + 200))?.[1];
-  if (next === undefined || (first === "{" ? !/["}]/.test(next) : !/[[{"\d\-\]tfn]/.test(next))) return;
+  if (next === undefined || (first === "{" ? !/["}]/.test(next) : !/[[{"]/.test(next))) return;
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -52,7 +52,7 @@ export async function scan(guard: Guard, args: ScanArgs, io: Io): Promise<number
   if (!jsonl) {
     const verdict = await guard.check(text);
     worst = verdict.intendedAction;
-    io.out(human ? formatVerdict(verdict, true) : JSON.stringify(verdict));
+    io.out(human ? formatVerdict(verdict, !process.env.NO_COLOR) : JSON.stringify(verdict));
     return exitCode(worst, args.failOn, false);
   }
   let bad = false;

@@ -77,7 +77,7 @@ function foldSegment(segment: string): string {
   folded = segment.normalize("NFKC").toLowerCase();
   if (foldScriptOf(folded.codePointAt(0) ?? 0) === Script.LATIN || folded.charCodeAt(0) < 0x80) {
     folded = folded.normalize("NFD").replace(LATIN_DIACRITICS, "").normalize("NFC");
-  } else if (folded.length > 1 && folded.charCodeAt(0) >= 0x0370 && folded.charCodeAt(0) < 0x0530) {
+  } else if (folded.charCodeAt(0) >= 0x0370 && folded.charCodeAt(0) < 0x0530) {
     // Greek and Cyrillic: keep the letter, drop accents (Greek tonos, Cyrillic breve) for matching.
     const base = folded.normalize("NFD").replace(LATIN_DIACRITICS, "");
     if (base.length > 0) folded = base.normalize("NFC");
@@ -190,7 +190,8 @@ export function prepareText(text: string): PreparedText {
     let marks = 0;
     while (j < n) {
       const m = text.codePointAt(j)!;
-      if (!isMark(m)) break;
+      // Half-width katakana voicing marks are letters, not marks, but NFKC composes them with the kana before.
+      if (!isMark(m) && m !== 0xff9e && m !== 0xff9f) break;
       marks++;
       j += m > 0xffff ? 2 : 1;
     }
