@@ -102,6 +102,7 @@ if (isMain) {
     err: (line) => process.stderr.write(`${line}\n`),
     stdin: () => readFileSync(0, "utf8"),
     tty: Boolean(process.stdout.isTTY),
+    ...(process.stderr.isTTY ? { progress: (line: string) => process.stderr.write(`\r\u001b[K${line}`) } : {}),
   };
   main(process.argv.slice(2), io).then((code) => { process.exitCode = code; }, (e: unknown) => { process.stderr.write(`promptward: internal error: ${(e as Error)?.stack ?? String(e)}\n`); process.exitCode = 70; });
 }

@@ -3,6 +3,8 @@ export { checkStructure } from "./checks/structure.js";
 export type { StructureOptions } from "./checks/structure.js";
 export { checkPatterns } from "./checks/patterns.js";
 export type { PatternOptions } from "./checks/patterns.js";
+export { checkBehavior } from "./checks/behavior.js";
+export type { BehaviorInput, BehaviorOptions, CheckBehaviorOptions } from "./checks/behavior.js";
 export { createGuard } from "./guard.js";
 export type { CheckInput, Guard, GuardOptions, GuardPatternOptions, Logger, VerdictContext } from "./guard.js";
 export { BUILTIN_LANGUAGES, loadRulePacks, RuleSet } from "./rules/load.js";

@@ -50,7 +50,7 @@ export async function evaluate(guard: Guard, files: readonly string[], io: Io, j
     const report: FileReport = { file, total: empty(), byCategory: {}, byLanguage: {}, worstMisses: [], worstFalseAlarms: [], errors: [] };
     const lines = content.split(/\r?\n/);
     for (let n = 0; n < lines.length; n++) {
-      if (io.tty && n % 500 === 0) process.stderr.write(`\r${basename(file)}: ${n}/${lines.length}`);
+      if (n % 500 === 0) io.progress?.(`${basename(file)}: line ${n} of ${lines.length}`);
       const line = lines[n]!.trim();
       if (!line) continue;
       let row: { text?: unknown; label?: unknown; lang?: unknown; category?: unknown };
@@ -76,7 +76,7 @@ export async function evaluate(guard: Guard, files: readonly string[], io: Io, j
       if (row.label === "attack" && !hit) keep(report.worstMisses, { score: verdict.score, text: preview }, worst, (a, b) => a.score - b.score);
       if (row.label === "benign" && hit) keep(report.worstFalseAlarms, { score: verdict.score, text: preview, rules: [...new Set(verdict.findings.map((f) => f.ruleId))] }, worst, (a, b) => b.score - a.score);
     }
-    if (io.tty) process.stderr.write("\r\u001b[K");
+    io.progress?.("");
     for (const e of report.errors) io.err(`promptward eval: ${file}:${e.line}: ${e.error}; skipped`);
     reports.push(report);
   }

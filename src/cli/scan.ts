@@ -18,6 +18,8 @@ export interface Io {
   readonly err: (line: string) => void;
   readonly stdin: () => string;
   readonly tty: boolean;
+  /** Progress for long runs (a carriage-return line on an interactive stderr); absent: no progress. */
+  readonly progress?: (line: string) => void;
 }
 
 const RANK: Record<Action, number> = { allow: 0, flag: 1, block: 2 };

@@ -1,0 +1,221 @@
+// checkBehavior: what a client sent before. Instructions split across prompts, floods of (near-)identical prompts, probing.
+import { excerpt } from "../internal/excerpt.js";
+import { fingerprint, shapeOf } from "../internal/fingerprint.js";
+import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
+import { DEFAULT_FLAG_AT, scoreFindings } from "../score.js";
+import type { HistoryEntry } from "../stores/types.js";
+import { originalSpan, prepareText, type PreparedText } from "../text/normalize.js";
+import type { CheckResult, Finding } from "../types.js";
+
+/** Options of {@link checkBehavior}. */
+export interface BehaviorOptions {
+  /**
+   * How many earlier prompts may take part in a fragmented instruction.
+   * @default 8
+   */
+  readonly fragmentWindow?: number;
+  /**
+   * How far back (ms) earlier prompts may take part in a fragmented instruction, and count for probing.
+   * @default 600_000 (10 minutes)
+   */
+  readonly windowMs?: number;
+  /**
+   * Identical prompts in a row (the current one included) from which a flood blocks.
+   * @default 30
+   */
+  readonly floodThreshold?: number;
+  /**
+   * Near-identical prompts in a row (only digits, punctuation or whitespace differ) from which a flood blocks.
+   * @default 30
+   */
+  readonly nearFloodThreshold?: number;
+  /**
+   * Earlier prompts within `windowMs` that were flagged or blocked, from which the client counts as probing.
+   * @default 3
+   */
+  readonly probeThreshold?: number;
+}
+
+/** Defaults of {@link BehaviorOptions}. */
+export const BEHAVIOR_DEFAULTS: Required<BehaviorOptions> = Object.freeze({
+  fragmentWindow: 8,
+  windowMs: 600_000,
+  floodThreshold: 30,
+  nearFloodThreshold: 30,
+  probeThreshold: 3,
+});
+
+/** Longest normalised excerpt kept per prompt for fragmentation (the end of the prompt). */
+export const TAIL_LENGTH = 256;
+/** How much of the current prompt's start takes part in a cross-prompt match. */
+const HEAD_LENGTH = 512;
+
+/** The prompt being judged, as {@link checkBehavior} needs it. */
+export interface BehaviorInput {
+  readonly text: string;
+  /** Epoch ms of this prompt (the guard's injected clock). */
+  readonly now: number;
+}
+
+/** Extra inputs of {@link checkBehavior}. */
+export interface CheckBehaviorOptions extends BehaviorOptions {
+  /** Rules for fragment matching. @default all built-in packs */
+  readonly rules?: RuleSet;
+  /** Score from which an earlier prompt counts as flagged (for probing). @default 0.4 */
+  readonly flagAt?: number;
+  /** Score of the current prompt from the stateless checks (raises probing to high when > 0). @default 0 */
+  readonly currentScore?: number;
+}
+
+/**
+ * Looks at a client's recent history: an instruction split across prompts ("ignore" now,
+ * "instructions" next), floods of identical or near-identical prompts, and a client that keeps
+ * getting flagged. Pure and synchronous: history and time are passed in.
+ * @example
+ * const history = [{ at: 1000, score: 0, ruleIds: [], fingerprint: "x", tail: "please ignore all" }];
+ * checkBehavior({ text: "previous instructions", now: 2000 }, history).findings[0].ruleId // "behavior.fragmentation"
+ */
+export function checkBehavior(current: BehaviorInput, history: readonly HistoryEntry[], options: CheckBehaviorOptions = {}): CheckResult {
+  const { rules, flagAt, currentScore, ...rest } = options;
+  const prepared = prepareText(current.text);
+  const findings = behaviorFindings(prepared, entryFor(prepared, current.now, 0, [], true), history, {
+    ...BEHAVIOR_DEFAULTS,
+    ...rest,
+  }, rules ?? defaultRuleSet(), flagAt ?? DEFAULT_FLAG_AT, currentScore ?? 0);
+  return { findings, score: scoreFindings(findings) };
+}
+
+/** The history entry the guard records for a prompt. */
+export function entryFor(prepared: PreparedText, at: number, score: number, ruleIds: readonly string[], retainText: boolean): HistoryEntry {
+  const base = { at, score, ruleIds, fingerprint: fingerprint(prepared.folded), shape: shapeOf(prepared.folded) };
+  return retainText ? { ...base, tail: prepared.folded.slice(-TAIL_LENGTH) } : base;
+}
+
+/** Behaviour findings for the current prompt against the entries recorded before it (oldest first). */
+export function behaviorFindings(
+  prepared: PreparedText,
+  current: HistoryEntry,
+  history: readonly HistoryEntry[],
+  options: Required<BehaviorOptions>,
+  rules: RuleSet,
+  flagAt: number,
+  currentScore: number,
+): Finding[] {
+  const findings: Finding[] = [];
+  flood(current, history, options, findings);
+  const recent = history.filter((e) => e.at >= current.at - options.windowMs && e.at <= current.at);
+  probing(recent, options, flagAt, currentScore, findings);
+  fragmentation(prepared, recent.slice(-options.fragmentWindow), rules, findings);
+  return findings;
+}
+
+function flood(current: HistoryEntry, history: readonly HistoryEntry[], options: Required<BehaviorOptions>, findings: Finding[]): void {
+  let same = 1;
+  while (same <= history.length && history[history.length - same]!.fingerprint === current.fingerprint) same++;
+  if (same >= options.floodThreshold) {
+    findings.push({ check: "behavior", ruleId: "behavior.flood.identical", category: "flood", severity: "high", message: `The same prompt ${same} times in a row (threshold ${options.floodThreshold})` });
+    return;
+  }
+  if (current.shape === undefined) return;
+  let near = 1;
+  while (near <= history.length && history[history.length - near]!.shape === current.shape) near++;
+  if (near >= options.nearFloodThreshold) {
+    findings.push({ check: "behavior", ruleId: "behavior.flood.near-identical", category: "flood", severity: "high", message: `${near} prompts in a row that differ only in digits, punctuation or spacing (threshold ${options.nearFloodThreshold})` });
+  }
+}
+
+function probing(recent: readonly HistoryEntry[], options: Required<BehaviorOptions>, flagAt: number, currentScore: number, findings: Finding[]): void {
+  const flagged = recent.filter((e) => e.score >= flagAt).length;
+  if (flagged < options.probeThreshold) return;
+  findings.push({
+    check: "behavior",
+    ruleId: "behavior.probing",
+    category: "probing",
+    // A client that keeps getting flagged is watched (medium); a suspicious prompt from it is blocked (high).
+    severity: currentScore > 0 ? "high" : "medium",
+    message: `${flagged} of this client's ${recent.length} prompts in the last ${Math.round(options.windowMs / 60_000)} min were flagged or blocked`,
+  });
+}
+
+const globalCache = new WeakMap<RegExp, RegExp>();
+function globalVersion(regex: RegExp): RegExp {
+  let g = globalCache.get(regex);
+  if (!g) globalCache.set(regex, (g = new RegExp(regex.source, `${regex.flags}g`)));
+  return g;
+}
+
+/**
+ * Joins the tails of recent prompts with the head of the current one and reports rule matches
+ * that cross into the current prompt from an earlier one (a match inside one prompt is the pattern
+ * check's). A benign prompt in between is tolerated: when the full join has candidate rules, the
+ * joins that leave out one earlier prompt are tried too.
+ */
+function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], rules: RuleSet, findings: Finding[]): void {
+  const parts = recent.filter((e) => e.tail !== undefined && e.tail.length > 0);
+  if (parts.length === 0 || prepared.folded.length === 0) return;
+  const head = prepared.folded.slice(0, HEAD_LENGTH);
+  const full = join(parts, head);
+  // Leaving text out only removes keywords, so the full join's candidates cover every variant.
+  const found = new Uint8Array(rules.keywords.size);
+  rules.keywords.scan(full.text, found);
+  const candidates = rules.candidates(found);
+  if (candidates.length === 0) return;
+  const variants = [full];
+  if (parts.length > 1) for (let skip = 0; skip < parts.length; skip++) variants.push(join(parts.filter((_, i) => i !== skip), head));
+  const reported = new Set<CompiledRule>();
+  for (const rule of candidates) {
+    if (reported.size >= 5) break;
+    for (const variant of variants) {
+      const hit = crossingMatch(rule.regex, variant);
+      if (!hit) continue;
+      reported.add(rule);
+      const used = variant.parts.slice(hit.first);
+      findings.push({
+        check: "behavior",
+        ruleId: "behavior.fragmentation",
+        category: rule.category,
+        severity: rule.severity,
+        message: `"${rule.title}" (${rule.id}) matches across ${used.length + 1} prompts (earlier ones at ${used.map((e) => new Date(e.at).toISOString()).join(", ")}): ${excerpt(hit.text, 80)}`,
+        span: originalSpan(prepared, 0, hit.endInCurrent),
+      });
+      break;
+    }
+  }
+}
+
+interface Joined {
+  readonly text: string;
+  readonly parts: readonly HistoryEntry[];
+  /** Where each part starts in `text`. */
+  readonly starts: readonly number[];
+  /** Where the current prompt's head starts in `text`. */
+  readonly currentStart: number;
+}
+
+function join(parts: readonly HistoryEntry[], head: string): Joined {
+  const starts: number[] = [];
+  let text = "";
+  for (const e of parts) {
+    starts.push(text.length);
+    text += `${e.tail!} `;
+  }
+  return { text: text + head, parts, starts, currentStart: text.length };
+}
+
+/** The first match that begins in an earlier prompt and reaches into the current one. */
+function crossingMatch(regex: RegExp, joined: Joined): { first: number; text: string; endInCurrent: number } | null {
+  const g = globalVersion(regex);
+  g.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = g.exec(joined.text)) !== null) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (m[0].length === 0) g.lastIndex++;
+    if (start >= joined.currentStart) return null;
+    if (end <= joined.currentStart) continue;
+    let first = joined.starts.length - 1;
+    while (first > 0 && joined.starts[first]! > start) first--;
+    return { first, text: m[0], endInCurrent: end - joined.currentStart };
+  }
+  return null;
+}
