@@ -1,5 +1,6 @@
 // The compact view: undoes letter spacing ("i g n o r e"), punctuation inside words ("ign-ore") and leetspeak ("1gn0r3").
 import type { PreparedText } from "./normalize.js";
+import { category } from "./unicode.js";
 
 /** A derived view of the folded text with its own map back to the original. */
 export interface TextView {
@@ -8,14 +9,44 @@ export interface TextView {
   readonly ends: ArrayLike<number>;
 }
 
-const LEET: Readonly<Record<string, string>> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i", "|": "l" };
-/** Separators that letter-spacing uses. */
-const SPACING = new Set([" ", ".", "-", "_", "*", "|", "/", "+", "~", ",", "'"]);
-/** Punctuation dropped between two letters of one word. */
-const INNER = new Set([".", "-", "_", "*", "|", "~", "'", "`", "^", "\u00b7"]);
-const LETTERISH = /[\p{L}\p{M}\p{N}@$]/u;
-/** Cheap test: is there anything the compact view would change? */
-const CANDIDATE = /(?:^|[^\p{L}\p{N}])[\p{L}\p{N}@$][ .\-_*|/+~,'][\p{L}\p{N}@$][ .\-_*|/+~,'][\p{L}\p{N}@$](?:[^\p{L}\p{N}]|$)|\p{L}[.\-_*|~'`^\u00b7]\p{L}|\p{L}[013457@$!|]|[013457@$|]\p{L}/u;
+/** ASCII lookup tables (all the characters below are ASCII, except the middle dot handled apart). */
+function table(entries: readonly (readonly [string, number])[]): Uint8Array {
+  const t = new Uint8Array(128);
+  for (const [c, v] of entries) t[c.charCodeAt(0)] = v;
+  return t;
+}
+/** Leetspeak digits and symbols and the letter each stands for. */
+const LEET = table([["0", 0x6f], ["1", 0x69], ["3", 0x65], ["4", 0x61], ["5", 0x73], ["7", 0x74], ["8", 0x62], ["@", 0x61], ["$", 0x73], ["!", 0x69], ["|", 0x6c]]);
+/** Separators that letter spacing uses ("i g n o r e", "i.g.n.o.r.e"). */
+const SPACING = table([..." .-_*|/+~,'"].map((c) => [c, 1] as const));
+/** Punctuation dropped between two letters of one word ("ign-ore"). */
+const INNER = table([...".-_*|~'`^"].map((c) => [c, 1] as const));
+const leetOf = (c: number): number => (c < 128 ? LEET[c]! : 0);
+const isSpacing = (c: number): boolean => c < 128 && SPACING[c] === 1;
+const isInner = (c: number): boolean => (c < 128 ? INNER[c] === 1 : c === 0xb7);
+
+const enum Kind {
+  OTHER = 0,
+  LETTER = 1, // a letter or mark
+  DIGIT = 2, // a digit, or @ and $ (which leetspeak uses as letters)
+}
+
+/** Kind of each folded code unit: ASCII by table, the rest from Unicode categories. */
+function kinds(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      out[i] = (c >= 0x61 && c <= 0x7a) ? Kind.LETTER : (c >= 0x30 && c <= 0x39) || c === 0x40 || c === 0x24 ? Kind.DIGIT : Kind.OTHER;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      out[i] = Kind.LETTER; // astral letters (rare): treat both halves as letters
+    } else {
+      const g = category(c);
+      out[i] = g[0] === "L" || g[0] === "M" ? Kind.LETTER : g[0] === "N" ? Kind.DIGIT : Kind.OTHER;
+    }
+  }
+  return out;
+}
 
 /**
  * Builds the compact view, or returns `null` when it would equal the folded view.
@@ -23,58 +54,72 @@ const CANDIDATE = /(?:^|[^\p{L}\p{N}])[\p{L}\p{N}@$][ .\-_*|/+~,'][\p{L}\p{N}@$]
  */
 export function compactView(prepared: PreparedText): TextView | null {
   const src = prepared.folded;
-  if (!CANDIDATE.test(src)) return null;
-  const chars: string[] = [];
-  const from: number[] = []; // folded index of each output char
-  const emit = (ch: string, at: number): void => { chars.push(ch); from.push(at); };
-  const isL = (k: number): boolean => k >= 0 && k < src.length && LETTERISH.test(src[k]!);
+  const n = src.length;
+  const kind = kinds(src);
+  const isL = (k: number): boolean => k >= 0 && k < n && kind[k] !== Kind.OTHER;
+  const codes = new Uint16Array(n);
+  const from = new Int32Array(n); // folded index of each output unit
+  let length = 0;
+  let changed = false;
   let i = 0;
-  while (i < src.length) {
-    // A run of single letters separated by one separator: "i g n o r e", "i.g.n.o.r.e".
-    if (isL(i) && !isL(i - 1) && !isL(i + 1) && SPACING.has(src[i + 1] ?? "") && isL(i + 2) && !isL(i + 3)) {
-      const sep = src[i + 1]!;
-      let j = i;
-      const letters: number[] = [j];
-      while (src[j + 1] === sep && isL(j + 2) && !isL(j + 3)) {
-        j += 2;
-        letters.push(j);
-      }
-      if (letters.length >= 3) {
-        letters.forEach((k, n) => {
-          if (n > 0 && sep === " " && wideSpace(prepared, k - 1)) emit(" ", k - 1);
-          emit(leet(src[k]!, true), k);
-        });
-        i = j + 1;
-        continue;
-      }
-    }
-    if (isL(i)) {
-      // One word: drop inner punctuation, undo leetspeak when the word has letters.
-      let j = i;
-      while (j < src.length && (isL(j) || (INNER.has(src[j]!) && isL(j - 1) && isL(j + 1)) || (LEET[src[j]!] !== undefined && (isL(j - 1) || isL(j + 1))))) j++;
-      const word = src.slice(i, j);
-      const hasLetter = /\p{L}/u.test(word);
-      for (let k = i; k < j; k++) {
-        const ch = src[k]!;
-        if (INNER.has(ch) && !(LEET[ch] !== undefined && hasLetter)) continue;
-        emit(hasLetter ? leet(ch, true) : ch, k);
-      }
-      i = j;
+  while (i < n) {
+    if (kind[i] === Kind.OTHER) {
+      codes[length] = src.charCodeAt(i);
+      from[length++] = i++;
       continue;
     }
-    emit(src[i]!, i);
-    i++;
+    // A run of single letters separated by one separator: "i g n o r e", "i.g.n.o.r.e".
+    const sep = src.charCodeAt(i + 1);
+    if (!isL(i - 1) && !isL(i + 1) && isSpacing(sep) && isL(i + 2) && !isL(i + 3) && src.charCodeAt(i + 3) === sep && isL(i + 4) && !isL(i + 5)) {
+      let j = i;
+      while (src.charCodeAt(j + 1) === sep && isL(j + 2) && !isL(j + 3)) {
+        // Two spaces in the original between spaced letters is a word boundary: keep one space.
+        codes[length] = leetOf(src.charCodeAt(j)) || src.charCodeAt(j);
+        from[length++] = j;
+        if (sep === 0x20 && wideSpace(prepared, j + 1)) {
+          codes[length] = 0x20;
+          from[length++] = j + 1;
+        }
+        j += 2;
+      }
+      codes[length] = leetOf(src.charCodeAt(j)) || src.charCodeAt(j);
+      from[length++] = j;
+      changed = true;
+      i = j + 1;
+      continue;
+    }
+    // One word: drop inner punctuation; undo leetspeak when the word has letters.
+    let j = i;
+    let letters = 0;
+    while (j < n) {
+      const c = src.charCodeAt(j);
+      if (kind[j] !== Kind.OTHER) { if (kind[j] === Kind.LETTER) letters++; j++; continue; }
+      if ((isInner(c) || leetOf(c) !== 0) && isL(j - 1) && isL(j + 1)) { j++; continue; }
+      if (leetOf(c) !== 0 && isL(j - 1) && !isL(j + 1) && c !== 0x21) { j++; continue; } // trailing "$" or "@"; not "!"
+      break;
+    }
+    for (let k = i; k < j; k++) {
+      const c = src.charCodeAt(k);
+      if (letters > 0) {
+        const leet = leetOf(c);
+        if (leet !== 0) { codes[length] = leet; from[length++] = k; changed = true; continue; }
+        if (isInner(c)) { changed = true; continue; }
+      }
+      codes[length] = c;
+      from[length++] = k;
+    }
+    i = j;
   }
-  const text = chars.join("");
+  if (!changed) return null;
+  const text = new TextDecoder("utf-16le").decode(codes.subarray(0, length));
   if (text === src) return null;
-  const starts = new Int32Array(from.length);
-  const ends = new Int32Array(from.length);
-  from.forEach((f, n) => { starts[n] = prepared.starts[f]!; ends[n] = prepared.ends[f]!; });
+  const starts = new Int32Array(length);
+  const ends = new Int32Array(length);
+  for (let k = 0; k < length; k++) {
+    starts[k] = prepared.starts[from[k]!]!;
+    ends[k] = prepared.ends[from[k]!]!;
+  }
   return { text, starts, ends };
-}
-
-function leet(ch: string, inWord: boolean): string {
-  return inWord ? (LEET[ch] ?? ch) : ch;
 }
 
 /** A folded space that stood for two or more spaces in the original: a word boundary inside spaced letters. */

@@ -13,8 +13,6 @@ export interface DecodedPayload {
 /** Bounds on decoding work per prompt. */
 const MAX_PAYLOADS = 16;
 const MAX_DECODED = 4096;
-const BASE64_RUN = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
-const HEX_RUN = /\b(?:[0-9a-fA-F]{2}){16,}\b/g;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Decodes base64/hex runs that turn into readable text, and Unicode tag-character runs. */
@@ -22,22 +20,41 @@ export function decodePayloads(prepared: PreparedText): DecodedPayload[] {
   const found: DecodedPayload[] = [];
   collectTagRuns(prepared, found);
   const text = prepared.original;
-  // Cheap pre-test: most prompts have no 24-character run of base64 letters at all.
-  if (text.length >= 24) {
-    for (const m of text.matchAll(BASE64_RUN)) {
-      if (found.length >= MAX_PAYLOADS) break;
-      const run = m[0];
-      if (!/[0-9+/=]/.test(run) && /^[a-z]+$/i.test(run)) continue; // a long plain word, not base64
-      const decoded = readable(decodeBase64(run.slice(0, Math.ceil((MAX_DECODED * 4) / 3))));
-      if (decoded !== null) found.push({ kind: "base64", span: [m.index, m.index + run.length], text: decoded });
+  // One pass over maximal runs of the base64 alphabet; hex runs are a subset of those.
+  let runStart = -1;
+  let hexOnly = true;
+  for (let i = 0; i <= text.length && found.length < MAX_PAYLOADS; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if (isBase64Char(c)) {
+      if (runStart < 0) { runStart = i; hexOnly = true; }
+      if (hexOnly && !isHexChar(c)) hexOnly = false;
+      continue;
     }
-    for (const m of text.matchAll(HEX_RUN)) {
-      if (found.length >= MAX_PAYLOADS) break;
-      const decoded = readable(Buffer.from(m[0].slice(0, MAX_DECODED * 2), "hex"));
-      if (decoded !== null) found.push({ kind: "hex", span: [m.index, m.index + m[0].length], text: decoded });
+    if (runStart < 0) continue;
+    let end = i;
+    while (end < text.length && end - i < 2 && text.charCodeAt(end) === 0x3d) end++; // "=" padding
+    const length = i - runStart;
+    if (hexOnly && length >= 32 && length % 2 === 0) {
+      const decoded = readable(Buffer.from(text.slice(runStart, runStart + Math.min(length, MAX_DECODED * 2)), "hex"));
+      if (decoded !== null) found.push({ kind: "hex", span: [runStart, i], text: decoded });
+    } else if (length >= 24) {
+      const run = text.slice(runStart, end);
+      if (/[0-9+/=]/.test(run) || !/^[a-z]+$/i.test(run)) {
+        const decoded = readable(decodeBase64(run.slice(0, Math.ceil((MAX_DECODED * 4) / 3))));
+        if (decoded !== null) found.push({ kind: "base64", span: [runStart, end], text: decoded });
+      }
     }
+    runStart = -1;
   }
   return found;
+}
+
+function isBase64Char(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x2d || c === 0x5f;
+}
+
+function isHexChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
 function decodeBase64(run: string): Buffer {
@@ -47,6 +64,13 @@ function decodeBase64(run: string): Buffer {
 /** The decoded bytes as text when they are mostly printable UTF-8 with some words, else null. */
 function readable(bytes: Uint8Array): string | null {
   if (bytes.length < 12) return null;
+  // Cheap rejection of binary before decoding: text has almost no C0 control bytes.
+  let controls = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) controls++;
+  }
+  if (controls > bytes.length / 50) return null;
   let text: string;
   try {
     text = strictUtf8.decode(bytes);

@@ -89,11 +89,22 @@ function foldSegment(segment: string): string {
 
 /** Growable parallel buffers for the folded view. */
 class FoldBuffer {
-  codes = new Uint16Array(256);
-  starts = new Int32Array(256);
-  ends = new Int32Array(256);
-  scripts = new Uint8Array(256);
+  codes: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  scripts: Uint8Array;
   length = 0;
+  /** Sized for the common case (folding rarely lengthens text); grows when NFKC expands. */
+  constructor(capacity: number) {
+    this.codes = new Uint16Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.scripts = new Uint8Array(capacity);
+  }
+  /** Makes room for `count` more units. */
+  reserve(count: number): void {
+    while (this.length + count > this.codes.length) this.grow();
+  }
   push(code: number, start: number, end: number, script: Script): void {
     if (this.length === this.codes.length) this.grow();
     const i = this.length++;
@@ -111,12 +122,11 @@ class FoldBuffer {
   }
 }
 
-const decoder = new TextDecoder("utf-16le");
+const utf16 = new TextDecoder("utf-16le");
 
+/** The folded code units as a string (lone surrogates were already replaced, so decoding is lossless). */
 function toText(codes: Uint16Array, length: number): string {
-  if (length === 0) return "";
-  const view = codes.subarray(0, length);
-  return decoder.decode(new Uint8Array(view.buffer, view.byteOffset, length * 2));
+  return length === 0 ? "" : utf16.decode(codes.subarray(0, length));
 }
 
 /**
@@ -125,7 +135,7 @@ function toText(codes: Uint16Array, length: number): string {
  */
 export function prepareText(text: string): PreparedText {
   const n = text.length;
-  const out = new FoldBuffer();
+  const out = new FoldBuffer(n + 16);
   const invisibles: InvisibleChar[] = [];
   const nfkcChanges: NfkcChange[] = [];
   const markPiles: { at: number; end: number; marks: number }[] = [];
@@ -135,17 +145,41 @@ export function prepareText(text: string): PreparedText {
   let spaceEnd = 0;
   let nonLatinLetters = 0;
 
-  const flushSpace = (): void => {
-    if (pendingSpace >= 0) {
-      if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd, Script.OTHER);
-      pendingSpace = -1;
-      pendingBreak = false;
-    }
-  };
-
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
+    if (c > 0x20 && c < 0x7f) {
+      // Fast path: a run of printable ASCII goes straight into the buffers.
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d <= 0x20 || d >= 0x7f) break;
+        j++;
+      }
+      if (j < n && text.charCodeAt(j) >= 0x300 && isMark(text.codePointAt(j)!)) j--; // that letter carries marks
+      if (j > i) {
+        if (pendingSpace >= 0) {
+          // The whitespace run before this character becomes one space or one line break.
+          if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd, Script.OTHER);
+          pendingSpace = -1;
+          pendingBreak = false;
+        }
+        out.reserve(j - i);
+        const { codes, starts, ends, scripts } = out;
+        let k = out.length;
+        for (let q = i; q < j; q++, k++) {
+          let d = text.charCodeAt(q);
+          if (d >= 0x41 && d <= 0x5a) d += 0x20;
+          codes[k] = d;
+          starts[k] = q;
+          ends[k] = q + 1;
+          scripts[k] = d >= 0x61 && d <= 0x7a ? Script.LATIN : Script.OTHER;
+        }
+        out.length = k;
+        i = j;
+        continue;
+      }
+    }
     const markFollows = i + 1 < n && text.charCodeAt(i + 1) >= 0x300 && isMark(text.codePointAt(i + 1)!);
     if (c < 0x80 && !markFollows) {
       if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
@@ -155,7 +189,12 @@ export function prepareText(text: string): PreparedText {
       } else if (c < 0x20 || c === 0x7f) {
         invisibles.push({ kind: Invisible.CONTROL, cp: c, at: i });
       } else {
-        flushSpace();
+        if (pendingSpace >= 0) {
+          // The whitespace run before this character becomes one space or one line break.
+          if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd, Script.OTHER);
+          pendingSpace = -1;
+          pendingBreak = false;
+        }
         const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
         out.push(lower, i, i + 1, lower >= 0x61 && lower <= 0x7a ? Script.LATIN : Script.OTHER);
       }
@@ -167,7 +206,12 @@ export function prepareText(text: string): PreparedText {
     const width = cp > 0xffff ? 2 : 1;
     if (cp >= 0xd800 && cp <= 0xdfff) {
       // A lone surrogate: keep a replacement character so spans stay honest.
-      flushSpace();
+      if (pendingSpace >= 0) {
+        // The whitespace run before this character becomes one space or one line break.
+        if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd, Script.OTHER);
+        pendingSpace = -1;
+        pendingBreak = false;
+      }
       out.push(0xfffd, i, i + 1, Script.OTHER);
       i++;
       continue;
@@ -202,7 +246,12 @@ export function prepareText(text: string): PreparedText {
       const kind = styledLatinKind(cp) ?? "other";
       nfkcChanges.push({ at: i, end: j, kind });
     }
-    flushSpace();
+    if (pendingSpace >= 0) {
+      // The whitespace run before this character becomes one space or one line break.
+      if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd, Script.OTHER);
+      pendingSpace = -1;
+      pendingBreak = false;
+    }
     for (let k = 0; k < folded.length; k++) {
       const code = folded.charCodeAt(k);
       const script = code < 0x80 ? (code >= 0x61 && code <= 0x7a ? Script.LATIN : Script.OTHER) : foldScriptOf(folded.codePointAt(k)!);
@@ -221,8 +270,8 @@ export function prepareText(text: string): PreparedText {
   return {
     original: text,
     folded: toText(out.codes, out.length),
-    starts: out.starts.slice(0, out.length),
-    ends: out.ends.slice(0, out.length),
+    starts: out.starts.subarray(0, out.length),
+    ends: out.ends.subarray(0, out.length),
     ascii,
     invisibles,
     nfkcChanges,
