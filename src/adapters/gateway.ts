@@ -69,7 +69,8 @@ async function readAll(stream: ReadableStream<Uint8Array> | null, max: number): 
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > max) { await reader.cancel(); return null; }
+    // Not awaited: a branch of a tee'd (cloned) body settles its cancel only once the other branch is cancelled too.
+    if (size > max) { reader.cancel().catch(() => undefined); return null; }
     chunks.push(value);
   }
   return concat(chunks, size);
