@@ -4,9 +4,12 @@ import { createServer } from "node:http";
 /**
  * Creates (does not start) a fake backend. Answers POST /v1/chat/completions (with `stream: true` as SSE),
  * /v1/completions, /v1/embeddings, /v1/responses and GET /v1/models. Every answer carries `x-backend: <name>`.
+ * `latencyMs` delays each answer (a stand-in for model time), `chunkDelayMs` spaces stream chunks.
  */
-export function createFakeBackend({ name = "fake", chunkDelayMs = 0 } = {}) {
-  return createServer((req, res) => {
+export function createFakeBackend({ name = "fake", chunkDelayMs = 0, latencyMs = 0 } = {}) {
+  return createServer((req, res) => (latencyMs ? setTimeout(handle, latencyMs, req, res) : handle(req, res)));
+
+  function handle(req, res) {
     res.setHeader("x-backend", name);
     if (req.method === "GET" && req.url?.startsWith("/v1/models")) return json(res, 200, { object: "list", data: [{ id: "fake-model", object: "model", created: 0, owned_by: name }] });
     if (req.method !== "POST") return json(res, 404, { error: { message: "not found", type: "invalid_request_error", param: null, code: null } });
@@ -25,7 +28,7 @@ export function createFakeBackend({ name = "fake", chunkDelayMs = 0 } = {}) {
       if (path.endsWith("/responses")) return json(res, 200, { id: "resp_fake", object: "response", created_at: 0, status: "completed", model, output: [{ type: "message", id: "msg_fake", role: "assistant", status: "completed", content: [{ type: "output_text", text: reply, annotations: [] }] }] });
       return json(res, 404, { error: { message: `no route ${path}`, type: "invalid_request_error", param: null, code: null } });
     });
-  });
+  }
 }
 
 function describe(body) {

@@ -37,7 +37,7 @@ const plugin = async (fastify: FastifyInstance, opts: FastifyGuardOptions): Prom
       if (endpoint === null) return { status: null, body: null, headers: {}, verdict: null };
       const body = typeof request.body === "string" ? parseJson(request.body) : request.body;
       if (body === undefined) return INVALID_JSON();
-      const clientId = o.clientKey ? await o.clientKey(request) : await defaultClientKey(request.headers.authorization, request.ip);
+      const clientId = o.clientKey ? await o.clientKey(request) : defaultClientKey(request.headers.authorization, request.ip);
       return withHeader(await checkBody(guard, endpoint, body, o.roles, clientId), o.header);
     } catch {
       return CHECK_FAILED();

@@ -52,7 +52,7 @@ async function decideWeb(guard: Guard, o: ResolvedGatewayOptions<Request>, reque
     if (bytes === null) return TOO_LARGE(o.maxBodyBytes);
     const body = parseJson(new TextDecoder().decode(bytes));
     if (body === undefined) return INVALID_JSON();
-    const clientId = o.clientKey ? await o.clientKey(request) : await defaultClientKey(request.headers.get("authorization"), null);
+    const clientId = o.clientKey ? await o.clientKey(request) : defaultClientKey(request.headers.get("authorization"), null);
     return withHeader(await checkBody(guard, endpoint, body, o.roles, clientId), o.header);
   } catch {
     return CHECK_FAILED();
@@ -155,7 +155,7 @@ export async function decideNode<Req extends NodeRequest>(guard: Guard, o: Resol
       body = parseJson(typeof body === "string" ? body : new TextDecoder().decode(body)); // express.text() / express.raw()
     }
     if (body === undefined) return INVALID_JSON();
-    const clientId = o.clientKey ? await o.clientKey(req) : await defaultClientKey(header(req, "authorization"), remoteAddress(req));
+    const clientId = o.clientKey ? await o.clientKey(req) : defaultClientKey(header(req, "authorization"), remoteAddress(req));
     return withHeader(await checkBody(guard, endpoint, body, o.roles, clientId), o.header);
   } catch {
     return CHECK_FAILED();
