@@ -135,7 +135,11 @@ export function withHeader(decision: Decision, header: string | null): Decision 
   return { ...decision, headers: { ...decision.headers, [header]: verdictHeaderValue(decision.verdict) } };
 }
 
-/** `block; score=0.80; rules=a,b` (`intended=` added in monitor mode). Rule ids only, never prompt text, ASCII-safe. */
+/**
+ * The verdict header's value: action, score and rule ids (`intended=` added in monitor mode). Rule ids only,
+ * never prompt text; characters outside `[A-Za-z0-9._:-]` in third-party ids become `_`.
+ * @example verdictHeaderValue(verdict) // "block; score=0.80; rules=en.instruction-override.ignore-previous"
+ */
 export function verdictHeaderValue(v: GatewayVerdict): string {
   const ids = ruleIds(v);
   return `${v.action}${v.intendedAction === v.action ? "" : `; intended=${v.intendedAction}`}; score=${v.score.toFixed(2)}${ids.length ? `; rules=${ids.join(",")}` : ""}`;

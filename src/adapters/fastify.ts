@@ -4,6 +4,13 @@ import type { Guard } from "../guard.js";
 import { defaultClientKey } from "./client-key.js";
 import { CHECK_FAILED, INVALID_JSON, checkBody, endpointToCheck, parseJson, resolveGatewayOptions, withHeader, type Decision, type GatewayOptions, type GatewayVerdict } from "./core.js";
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The promptward verdict: set by {@link fastifyGuard} when the request was checked, else null. */
+    promptward: GatewayVerdict | null;
+  }
+}
+
 /** Options of {@link fastifyGuard}: the guard plus the adapter options; `clientKey` receives the Fastify request. */
 export interface FastifyGuardOptions extends GatewayOptions<FastifyRequest> {
   /** The guard from `createGuard()`. */
@@ -24,7 +31,7 @@ const plugin = async (fastify: FastifyInstance, opts: FastifyGuardOptions): Prom
   fastify.addHook("preHandler", async (request: FastifyRequest, reply: FastifyReply) => {
     const d = await decide(request);
     for (const [k, v] of Object.entries(d.headers)) void reply.header(k, v);
-    if (d.verdict) (request as FastifyRequest & { promptward: GatewayVerdict | null }).promptward = d.verdict;
+    if (d.verdict) request.promptward = d.verdict;
     if (d.status !== null) return reply.code(d.status).send(d.body);
     return undefined;
   });

@@ -27,6 +27,8 @@ export interface WebGatewayGuard {
 /**
  * Guards OpenAI-compatible requests given as Web `Request`s. Only POSTs to `.../chat/completions`,
  * `.../completions`, `.../responses` and `.../embeddings` are checked; the body is read from a clone.
+ * A Web `Request` carries no remote address: without a bearer token, pass `clientKey` (e.g. from your
+ * runtime's connection info) or requests are checked without history.
  * @example
  * const check = gatewayGuard(createGuard());
  * app.use("/v1/*", async (c, next) => (await check(c.req.raw)) ?? next());   // Hono
