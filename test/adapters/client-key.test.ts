@@ -1,7 +1,8 @@
 // Client keys: a SHA-256 hash of the bearer token (never the token), else the remote address.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { bearerToken, defaultClientKey, sha256Hex } from "../../src/adapters/client-key.js";
+import { bearerToken, defaultClientKey } from "../../src/adapters/client-key.js";
+import { sha256Hex } from "../../src/internal/sha256.js";
 
 describe("client keys", () => {
   it("computes SHA-256 like node:crypto for empty, short, block-boundary and long inputs", () => {
