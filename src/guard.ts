@@ -1,12 +1,15 @@
 // createGuard: validates options and compiles rules once, then runs the checks on each prompt.
 import { patternFindings } from "./checks/patterns.js";
 import { STRUCTURE_DEFAULTS, structureFindings, tooLong, type ResolvedStructureOptions } from "./checks/structure.js";
+import type { BehaviorOptions } from "./checks/behavior.js";
 import { ConfigError } from "./errors.js";
+import { resolveHistory, type HistoryOptions } from "./history.js";
 import { definedOnly, functionOption, numberInRange, objectOption, oneOf, positiveInteger, rejectUnknownKeys, toggle } from "./internal/options.js";
 import { defaultRuleSet, loadRulePacks, RuleSet, type LoadRulePacksOptions } from "./rules/load.js";
 import { DEFAULT_BLOCK_AT, DEFAULT_FLAG_AT, SEVERITY_SCORES, scoreFindings } from "./score.js";
 import { decodePayloads } from "./text/decode.js";
 import { prepareText } from "./text/normalize.js";
+import type { HistoryStore } from "./stores/types.js";
 import { buildViews } from "./text/views.js";
 import type { Action, Finding, Verdict } from "./types.js";
 
@@ -65,6 +68,40 @@ export interface GuardOptions {
    * @default 1_000_000
    */
   readonly maxLength?: number;
+  /**
+   * The behaviour check (fragmented instructions across prompts, floods, probing) for prompts that
+   * carry a `clientId`: `true` (defaults), `false` (off) or its options. Prompts without a
+   * `clientId` are judged alone and touch no history.
+   * @default true
+   */
+  readonly behavior?: boolean | BehaviorOptions;
+  /**
+   * How much history is kept per client, or `false` to keep none (behaviour checks off).
+   * @default { maxEvents: 32, ttlMs: 900_000, retainText: true }
+   */
+  readonly history?: false | HistoryOptions;
+  /**
+   * Where client history lives. Client ids are hashed (SHA-256) before they reach it.
+   * @default a new MemoryHistoryStore (per process); use RedisHistoryStore from `promptward/redis` to share it between instances
+   */
+  readonly store?: HistoryStore;
+  /**
+   * How long (ms) `check` waits for the store before judging the prompt without history.
+   * @default 50
+   */
+  readonly storeTimeoutMs?: number;
+  /**
+   * When the store fails or times out: `"allow"` runs the stateless checks and adds a low
+   * `behavior.store-unavailable` finding; `"block"` fails closed (the finding is critical).
+   * Either way `check` never rejects, and the logger gets one warning per outage.
+   * @default "allow"
+   */
+  readonly onStoreError?: "allow" | "block";
+  /**
+   * Clock in epoch ms for history entries; inject one in tests.
+   * @default Date.now
+   */
+  readonly now?: () => number;
   /** Called with every verdict, e.g. for an audit trail. A throwing hook never breaks `check`: its error goes to `logger`. */
   readonly onVerdict?: (verdict: Verdict, context: VerdictContext) => void;
   /**
@@ -83,12 +120,17 @@ export interface Guard {
   check(input: CheckInput): Promise<Verdict>;
   /** The compiled rules (empty when the pattern check is off). */
   readonly rules: RuleSet;
+  /** The history store, or `null` when behaviour checks are off. */
+  readonly store: HistoryStore | null;
+  /** Releases the history store if the guard created it (a store you passed in stays open). */
+  close(): Promise<void>;
   /** The thresholds and mode in force. */
   readonly settings: { readonly flagAt: number; readonly blockAt: number; readonly mode: "enforce" | "monitor"; readonly maxLength: number };
 }
 
 const KNOWN: { readonly [K in keyof Required<GuardOptions>]: true } = {
   structure: true, patterns: true, flagAt: true, blockAt: true, mode: true, maxLength: true, onVerdict: true, logger: true,
+  behavior: true, history: true, store: true, storeTimeoutMs: true, onStoreError: true, now: true,
 };
 const KNOWN_PATTERNS: { readonly [K in keyof Required<GuardPatternOptions>]: true } = { rules: true, builtins: true, packs: true, disable: true };
 const EMPTY_RULES = new RuleSet([]);
@@ -115,6 +157,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
   const structure = resolveStructure(opts.structure, maxLength);
   const rules = resolvePatterns(opts.patterns);
   const patternsOn = opts.patterns !== false;
+  const history = resolveHistory(opts, logger);
   const settings = Object.freeze({ flagAt, blockAt, mode, maxLength });
 
   const check = async (input: CheckInput): Promise<Verdict> => {
@@ -130,6 +173,10 @@ export function createGuard(options: GuardOptions = {}): Guard {
       const payloads = decodePayloads(prepared);
       if (structure) findings.push(...structureFindings(prepared, payloads, structure));
       if (patternsOn) findings.push(...patternFindings(buildViews(prepared, payloads), rules, text));
+      if (history && clientId !== undefined) {
+        const ruleIds = [...new Set(findings.map((f) => f.ruleId))];
+        findings.push(...(await history.observe(clientId, prepared, scoreFindings(findings), ruleIds, rules, flagAt)));
+      }
     }
     findings.sort(bySeverityThenPosition);
     const score = scoreFindings(findings);
@@ -153,7 +200,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
     }
     return verdict;
   };
-  return { check, rules, settings };
+  return { check, rules, settings, store: history?.store ?? null, close: async () => history?.close() };
 }
 
 function readInput(input: CheckInput): { text: string; clientId?: string } {
