@@ -1,7 +1,7 @@
 // `npm start`: two fake backends, the guarded proxy, and a scripted client; prints what happened to each request.
 import { nodeGuard } from "../../dist/gateway.js";
 import { createFakeBackend } from "../fake-backend/server.mjs";
-import { behaviorAvailable, makeGuard } from "./guard.mjs";
+import { makeGuard } from "./guard.mjs";
 import { createProxy } from "./proxy.mjs";
 
 const watchdog = setTimeout(() => { console.error("demo: gave up after 20 s"); process.exit(1); }, 20_000);
@@ -51,7 +51,6 @@ backendServers[1].closeAllConnections?.();
 for (let i = 0; i < 3; i++) await send(`gpu-2 down, ${i + 1}/3`, chat(["user", "Still there?"]));
 
 console.table(rows);
-if (!behaviorAvailable()) console.log("\nfragmented and flood requests pass for now: the behaviour checks are wired in with issue 6 (history store).");
 console.log("\nverdict header: rule ids and score only, never the prompt. Also try: node examples/demo.mjs (verdicts of single prompts).");
 proxy.closeAllConnections?.();
 await new Promise((resolve) => proxy.close(resolve));

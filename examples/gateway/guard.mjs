@@ -2,24 +2,15 @@
 import { connect } from "node:net";
 import { createGuard } from "../../dist/index.js";
 
-/** True once the guard accepts a `history` option (issue 6); until then the fragmentation and flood checks are off. */
-export function behaviorAvailable() {
-  try { createGuard({ history: false }); return true; } catch (e) { return e?.code !== "OPTION_UNKNOWN"; }
-}
-
 /** Creates the guard; says where its history lives. */
 export async function makeGuard(options = {}, log = console.log) {
-  if (!behaviorAvailable()) {
-    log("history: none yet (the behaviour checks arrive with issue 6); stateless checks only");
-    return createGuard(options);
-  }
   const url = process.env.REDIS_URL;
   if (!url) { log("history: in memory (set REDIS_URL to share it across proxy instances)"); return createGuard(options); }
   try {
     const { RedisHistoryStore } = await import("../../dist/redis.js");
     const store = new RedisHistoryStore({ sendCommand: await redisClient(url) });
     log(`history: Redis at ${new URL(url).host}`);
-    return createGuard({ ...options, history: { store } });
+    return createGuard({ ...options, store });
   } catch (error) {
     log(`history: in memory (Redis unavailable: ${error.message})`);
     return createGuard(options);
