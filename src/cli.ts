@@ -1,6 +1,7 @@
 // The promptward command: scan prompts, evaluate on labelled corpora, verify rule packs.
 import { readFileSync } from "node:fs";
 import { evaluate } from "./cli/eval.js";
+import { evaluateSessions } from "./cli/eval-sessions.js";
 import { scan, type Io } from "./cli/scan.js";
 import { createGuard, type GuardOptions } from "./guard.js";
 import { isPromptSecurityError } from "./errors.js";
@@ -17,6 +18,8 @@ Usage:
   promptward scan <file>              check a text file, or a .jsonl file ({"text", "id"?} per line)
   promptward eval <files.jsonl...>    recall and false-positive rate on labelled lines
                                       ({"text", "label": "attack"|"benign", "lang"?, "category"?})
+  promptward eval --sessions <file>   replay multi-prompt sessions, one fresh guard each
+                                      ({"id", "client", "prompts": [...], "label", "category"})
   promptward rules verify <files...>  verify rule pack files (schema, examples, keywords, time budget)
 
 Options:
@@ -46,7 +49,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   if (flags.has("-h") || flags.has("--help") || positional.length === 0) { io.out(HELP); return positional.length === 0 && !flags.has("-h") && !flags.has("--help") ? 2 : 0; }
   if (flags.has("-v") || flags.has("--version")) { io.out(VERSION); return 0; }
-  const unknown = [...flags].filter((f) => !["--json", "--jsonl"].includes(f));
+  const unknown = [...flags].filter((f) => !["--json", "--jsonl", "--sessions"].includes(f));
   if (unknown.length) { io.err(`promptward: unknown option ${unknown[0]} (see --help)`); return 2; }
   const failOn = values["--fail-on"]?.[0];
   if (failOn !== undefined && failOn !== "flag" && failOn !== "block") { io.err(`promptward: --fail-on must be "flag" or "block", got ${JSON.stringify(failOn)}`); return 2; }
@@ -59,6 +62,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     };
     const guard = createGuard(options);
     if (command === "scan") return await scan(guard, { inputs: rest, json: flags.has("--json") || !io.tty, jsonl: flags.has("--jsonl"), ...(failOn ? { failOn: failOn as Action } : {}) }, io);
+    if (command === "eval" && flags.has("--sessions")) {
+      if (rest.length !== 1) { io.err("promptward eval --sessions: give one sessions .jsonl file"); return 2; }
+      return await evaluateSessions((now) => createGuard({ ...options, now }), rest[0]!, io, flags.has("--json") || !io.tty);
+    }
     if (command === "eval") {
       if (rest.length === 0) { io.err("promptward eval: give one or more labelled .jsonl files"); return 2; }
       return await evaluate(guard, rest, io, flags.has("--json") || !io.tty);
