@@ -3,7 +3,7 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", testing: "src/testing.ts", gateway: "src/gateway.ts", express: "src/express.ts", fastify: "src/fastify.ts" },
+    entry: { index: "src/index.ts", testing: "src/testing.ts", gateway: "src/gateway.ts", express: "src/express.ts", fastify: "src/fastify.ts", redis: "src/redis.ts" },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
