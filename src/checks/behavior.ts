@@ -88,7 +88,17 @@ export function checkBehavior(current: BehaviorInput, history: readonly HistoryE
 /** The history entry the guard records for a prompt. */
 export function entryFor(prepared: PreparedText, at: number, score: number, ruleIds: readonly string[], retainText: boolean): HistoryEntry {
   const base = { at, score, ruleIds, fingerprint: fingerprint(prepared.folded), shape: shapeOf(prepared.folded) };
-  return retainText ? { ...base, tail: prepared.folded.slice(-TAIL_LENGTH) } : base;
+  return retainText ? { ...base, tail: detached(prepared.folded.slice(-TAIL_LENGTH)) } : base;
+}
+
+/**
+ * A copy of `s` that does not keep its parent string alive: V8 represents a slice as a view of the
+ * whole prompt, so a stored 256-character tail would otherwise pin the full normalised prompt in memory.
+ */
+function detached(s: string): string {
+  const codes = new Uint16Array(s.length);
+  for (let i = 0; i < s.length; i++) codes[i] = s.charCodeAt(i);
+  return String.fromCharCode.apply(null, codes as unknown as number[]);
 }
 
 /** Behaviour findings for the current prompt against the entries recorded before it (oldest first). */
