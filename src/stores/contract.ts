@@ -210,6 +210,22 @@ export function describeHistoryStore(
       assert.ok(!("tail" in back.at(-1)!) && !("shape" in back.at(-1)!), "absent optional members stay absent");
     }));
 
+    it("keeps the tails of the newest textEvents entries; older entries may lose only their tail", withStore(async (s, t, key) => {
+      const k = key("text-events");
+      const text: HistoryLimits = { maxEvents: 8, ttlMs: limits(8).ttlMs, textEvents: 2 };
+      const written = [1, 2, 3, 4, 5, 6].map((n) => ({ ...entry(t.now() + n, n), shape: `s${n}`, tail: `tail ${n} \u00e9` }));
+      let fromRecord: readonly HistoryEntry[] = [];
+      for (const e of written) fromRecord = await s.record(k, e, text);
+      for (const [label, window] of [["record", fromRecord], ["peek", await s.peek(k, text)]] as const) {
+        assert.equal(window.length, written.length, label);
+        for (const [i, got] of window.entries()) {
+          const want = written[i]!;
+          if (i >= written.length - 2 || "tail" in got) assert.deepStrictEqual(got, want, `${label} entry ${i}`);
+          else assert.deepStrictEqual(got, withoutTail(want), `${label} entry ${i} without its tail`);
+        }
+      }
+    }));
+
     it("lands every one of many concurrent records on one key, each seeing a distinct window", withStore(async (s, t, key) => {
       const k = key("concurrent");
       const n = 25;
@@ -234,6 +250,11 @@ function fakeClock(): Clock {
 
 function realClock(): Clock {
   return { now: Date.now, advance: (ms) => new Promise((resolve) => setTimeout(resolve, Math.ceil(ms))) };
+}
+
+function withoutTail(e: HistoryEntry): HistoryEntry {
+  const { tail: _tail, ...rest } = e;
+  return rest;
 }
 
 function entry(at: number, n: number): HistoryEntry {

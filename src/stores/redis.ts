@@ -37,11 +37,13 @@ export interface RedisHistoryStoreOptions {
 const KNOWN: { readonly [K in keyof Required<RedisHistoryStoreOptions>]: true } = { sendCommand: true, prefix: true, now: true };
 
 /**
- * Appends, drops expired entries from the head, trims to `maxEvents`, refreshes the TTL and returns
- * the window, atomically. KEYS[1] = list key; ARGV = entry JSON, cut-off (ms), maxEvents, ttlMs.
- * Entries are written with `"at"` as their first member, so the age is read without a JSON parser
- * (Lua cjson rejects lone surrogates, which a cut tail may hold). An element that does not start
- * that way was not written by this store and is dropped once it reaches the head.
+ * Appends, drops expired entries from the head, trims to `maxEvents`, drops the tail of the entry
+ * that just left the newest `textEvents`, refreshes the TTL and returns the window, atomically.
+ * KEYS[1] = list key; ARGV = entry JSON, cut-off (ms), maxEvents, ttlMs, textEvents (-1: keep all).
+ * Entries are written with `"at"` as their first member and `"tail"` as their last, so neither needs
+ * a JSON parser (Lua cjson rejects lone surrogates, which a cut tail may hold): inside JSON strings a
+ * quote is escaped, so `,"tail":` can only be the member separator. An element that does not start
+ * with `{"at":` was not written by this store and is dropped once it reaches the head.
  */
 const RECORD_SCRIPT = `local key = KEYS[1]
 local cutoff = tonumber(ARGV[2])
@@ -57,6 +59,15 @@ while first < n do
 end
 local drop = len - n + first - 1
 if drop > 0 then redis.call('LTRIM', key, drop, -1) end
+local textEvents = tonumber(ARGV[5])
+local old = n - textEvents
+if textEvents >= 0 and old >= first then
+  local cut = string.find(items[old], ',"tail":', 1, true)
+  if cut then
+    items[old] = string.sub(items[old], 1, cut - 1) .. '}'
+    redis.call('LSET', key, old - n - 1, items[old])
+  end
+end
 redis.call('PEXPIRE', key, ARGV[4])
 local out = {}
 for i = first, n do out[#out + 1] = items[i] end
@@ -72,7 +83,9 @@ const RECORD_SHA = createHash("sha1").update(RECORD_SCRIPT).digest("hex");
  * id (raw ids never reach Redis). The value is a Redis list of JSON-encoded {@link HistoryEntry}
  * objects, oldest first, `"at"` first in each. `record` is one `EVALSHA` of a Lua script that
  * RPUSHes the entry, drops entries older than `now() - ttlMs` from the head, LTRIMs to `maxEvents`,
- * PEXPIREs the key to `ttlMs` (refreshed on every record) and returns the list; when Redis reports
+ * removes the `tail` of the entry that just fell out of the newest `limits.textEvents` (fragment
+ * matching looks no further back; this keeps Redis memory small), PEXPIREs the key to `ttlMs`
+ * (refreshed on every record) and returns the list; when Redis reports
  * the script missing (`NOSCRIPT`, e.g. after a restart or `SCRIPT FLUSH`) it is resent with `EVAL`.
  * `peek` is one `LRANGE` (age filtered here), `clear` one `DEL`. Elements that do not decode as
  * entries (written by someone else) are skipped. A failed command rejects with a {@link StoreError}
@@ -105,7 +118,8 @@ export class RedisHistoryStore implements HistoryStore {
   async record(key: string, entry: HistoryEntry, limits: HistoryLimits): Promise<readonly HistoryEntry[]> {
     const redisKey = this.prefix + key;
     const cutoff = this.#now() - limits.ttlMs;
-    const args = [encode(entry), String(cutoff), String(Math.max(1, Math.floor(limits.maxEvents))), String(Math.max(1, Math.ceil(limits.ttlMs)))];
+    const textEvents = limits.textEvents === undefined ? -1 : Math.max(0, Math.floor(limits.textEvents));
+    const args = [encode(entry), String(cutoff), String(Math.max(1, Math.floor(limits.maxEvents))), String(Math.max(1, Math.ceil(limits.ttlMs))), String(textEvents)];
     let reply: unknown;
     if (!this.#loaded) {
       reply = await this.#call("record", "EVAL", RECORD_SCRIPT, "1", redisKey, ...args);
@@ -160,7 +174,7 @@ function isNoScript(error: unknown): boolean {
   return message.startsWith("NOSCRIPT") || message.includes(" NOSCRIPT ");
 }
 
-/** JSON with `at` first (the Lua script reads it by position), optional members only when present. */
+/** JSON with `at` first and `tail` last (the Lua script relies on both), optional members only when present. */
 function encode(entry: HistoryEntry): string {
   const value: Record<string, unknown> = { at: entry.at, score: entry.score, ruleIds: entry.ruleIds, fingerprint: entry.fingerprint };
   if (entry.shape !== undefined) value["shape"] = entry.shape;

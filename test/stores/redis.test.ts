@@ -163,6 +163,16 @@ describe.skipIf(!url)(url ? `RedisHistoryStore on ${url}` : `RedisHistoryStore (
         expect(await send("EXISTS", custom + key)).toBe(0);
       });
 
+      it("drops the tail of entries older than the newest textEvents in Redis itself", async () => {
+        const { store } = counted();
+        const key = `text-${randomUUID()}`;
+        const text = { maxEvents: 8, ttlMs: 60_000, textEvents: 3 };
+        for (let i = 0; i < 6; i++) await store.record(key, { ...entry(Date.now(), i), tail: `t${i} ,"tail": \u00e9` }, text);
+        const raw = ((await send("LRANGE", prefix + key, "0", "-1")) as string[]).map((s) => JSON.parse(s) as HistoryEntry);
+        expect(raw.map((e) => e.tail ?? null)).toEqual([null, null, null, 't3 ,"tail": \u00e9', 't4 ,"tail": \u00e9', 't5 ,"tail": \u00e9']);
+        expect(raw.map((e) => e.fingerprint)).toEqual(["f0", "f1", "f2", "f3", "f4", "f5"]);
+      });
+
       it("uses promptward:h: as the default prefix", async () => {
         const store = new RedisHistoryStore({ sendCommand: send });
         const key = `default-${run}-${randomUUID()}`;
