@@ -140,7 +140,7 @@ export function resolveHistory(o: HistoryGuardOptions, logger: Logger): HistoryT
   const timeoutMs = o.storeTimeoutMs === undefined ? HISTORY_DEFAULTS.storeTimeoutMs : positiveInteger("storeTimeoutMs", o.storeTimeoutMs);
   const failClosed = (o.onStoreError === undefined ? "allow" : oneOf("onStoreError", o.onStoreError, ["allow", "block"] as const)) === "block";
   const now = o.now === undefined ? Date.now : functionOption<() => number>("now", o.now);
-  return new HistoryTracker(store, { maxEvents, ttlMs }, behavior, retainText, timeoutMs, failClosed, now, logger);
+  return new HistoryTracker(store, { maxEvents, ttlMs, textEvents: behavior.fragmentWindow }, behavior, retainText, timeoutMs, failClosed, now, logger);
 }
 
 function resolveBehavior(value: true | object): Required<BehaviorOptions> {

@@ -20,6 +20,11 @@ export interface HistoryEntry {
 export interface HistoryLimits {
   readonly maxEvents: number;
   readonly ttlMs: number;
+  /**
+   * Only the newest `textEvents` entries need their `tail` (fragment matching looks no further back);
+   * a store may drop older tails to save memory. Absent: keep every tail.
+   */
+  readonly textEvents?: number;
 }
 
 /** A value or a promise of it: in-memory stores answer synchronously. */
