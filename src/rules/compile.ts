@@ -1,8 +1,11 @@
 // Compiles rule patterns with XRegExp (free spacing, named groups) into native RegExps: the only importer of xregexp.
 import XRegExp from "xregexp";
 
-/** Unicode property escapes are left to the native engine: XRegExp would expand them into huge BMP-only classes. */
-const PROPERTY_ESCAPE = /\\[pP]\{[^}]*\}/g;
+/**
+ * Unicode property escapes and code point escapes (`\\u{1F150}`) are left to the native engine:
+ * XRegExp would expand the first into huge BMP-only classes and reject the second.
+ */
+const PROPERTY_ESCAPE = /\\[pP]\{[^}]*\}|\\u\{[0-9a-fA-F]{1,6}\}/g;
 const PLACEHOLDER_BASE = 0xe000;
 
 /**

@@ -1,6 +1,14 @@
 // Aho-Corasick automaton over all keyword alternatives: finds every keyword in one pass over the text.
 
 /**
+ * The alternatives of one keyword entry, separated by `|`. A literal bar is escaped with a
+ * backslash: the JSON string `"<\\|im_start"` is the keyword `<|im_start`.
+ */
+export function keywordAlternatives(entry: string): string[] {
+  return entry.split(/(?<!\\)\|/).map((alt) => alt.replace(/\\\|/g, "|"));
+}
+
+/**
  * Multi-string matcher built once at construction; `scan` is linear in the text length,
  * whatever the number of keywords.
  */

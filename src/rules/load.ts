@@ -5,7 +5,7 @@ import type { Severity } from "../types.js";
 import { VERSION } from "../version.js";
 import { BUILTIN_PACKS } from "./builtin-packs.js";
 import { compilePattern } from "./compile.js";
-import { KeywordIndex } from "./keyword-index.js";
+import { KeywordIndex, keywordAlternatives } from "./keyword-index.js";
 import { satisfies } from "./semver.js";
 import { validateRulePack, type Rule, type RulePack } from "./schema.js";
 
@@ -77,7 +77,7 @@ export class RuleSet {
           throw new RulePackError("RULE_PATTERN_INVALID", `rule "${rule.id}" (${pointer}/pattern) in pack "${pack.id}": ${(e as Error).message}; check the escaping (in JSON, a regex backslash is written "\\\\")`, { packId: pack.id, ruleId: rule.id, pointer: `${pointer}/pattern` }, { cause: e });
         }
         const keywordEntries = (rule.keywords ?? []).map((entry) =>
-          entry.split("|").map((alt) => {
+          keywordAlternatives(entry).map((alt) => {
             let id = alternatives.get(alt);
             if (id === undefined) alternatives.set(alt, (id = alternatives.size));
             return id;

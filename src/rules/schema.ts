@@ -1,6 +1,7 @@
 // Rule pack types and hand-written validation (no schema library at run time).
 import { RulePackError } from "../errors.js";
 import type { Severity } from "../types.js";
+import { keywordAlternatives } from "./keyword-index.js";
 
 /** An example in a rule: a text, or a text with the reason it is there. */
 export type RuleExample = string | { readonly text: string; readonly why?: string };
@@ -90,7 +91,7 @@ function validateRule(rule: unknown, at: string, fail: (pointer: string, problem
   if (r.keywords !== undefined) {
     if (!Array.isArray(r.keywords)) fail(`${at}/keywords`, `"keywords" must be an array of lower-case strings`, id);
     (r.keywords as unknown[]).forEach((k, i) => {
-      if (typeof k !== "string" || k.length === 0 || k.split("|").some((alt) => alt.length === 0)) fail(`${at}/keywords/${i}`, `a keyword must be a non-empty string (alternatives separated by "|"), got ${JSON.stringify(k)}`, id);
+      if (typeof k !== "string" || k.length === 0 || keywordAlternatives(k).some((alt) => alt.length === 0)) fail(`${at}/keywords/${i}`, `a keyword must be a non-empty string (alternatives separated by "|"), got ${JSON.stringify(k)}`, id);
       else if (k !== k.toLowerCase()) fail(`${at}/keywords/${i}`, `keywords are matched on folded (lower-case) text; write ${JSON.stringify(k.toLowerCase())}`, id);
     });
   }

@@ -6,6 +6,7 @@ import { prepareText } from "../text/normalize.js";
 import { buildViews, type MatchView } from "../text/views.js";
 import { RuleSet } from "./load.js";
 import { exampleText, validateRulePack, type RulePack } from "./schema.js";
+import { keywordAlternatives } from "./keyword-index.js";
 
 /** One problem found in a pack. */
 export interface VerifyProblem {
@@ -91,7 +92,7 @@ export function verifyRulePack(pack: unknown, options: VerifyOptions = {}): Veri
         }
         if (kind === "match") {
           (rule.keywords ?? []).forEach((entry, k) => {
-            const alternatives = entry.split("|");
+            const alternatives = keywordAlternatives(entry);
             if (!views.some((v) => alternatives.some((alt) => v.text.includes(alt)))) {
               problems.push({ ruleId: rule.id, pointer: `${at}/keywords/${k}`, message: `keyword ${JSON.stringify(entry)} does not occur in match example ${i} (folded: ${JSON.stringify(views[0]!.text.slice(0, 80))}); the prefilter would hide it` });
             }

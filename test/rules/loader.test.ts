@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkPatterns, createGuard, loadRulePacks, RulePackError, isPromptSecurityError } from "../../src/index.js";
+import { checkPatterns, createGuard, loadRulePacks, RulePackError, isPromptSecurityError, type RulePack } from "../../src/index.js";
 import { compilePattern } from "../../src/rules/compile.js";
 import { satisfies } from "../../src/rules/semver.js";
 
@@ -76,6 +76,22 @@ describe("loadRulePacks: third-party packs", () => {
     const rules = loadRulePacks({ builtins: ["en"] });
     expect(new Set(rules.packs.map((p) => p.language))).toEqual(new Set(rules.packs.map((p) => p.language).filter((l) => l === "en" || l === "any")));
     expect(rules.packs.some((p) => p.language === "en")).toBe(true);
+  });
+});
+
+describe("keywords and code point escapes", () => {
+  it("takes an escaped bar as a literal | in a keyword, and \\u{...} escapes in patterns", () => {
+    const pack = {
+      id: "xx.tokens", version: "1.0.0", requires: ">=0.1.0", language: "any", license: "MIT", description: "test",
+      rules: [
+        { id: "xx.tokens.im-start", title: "ChatML", category: "role_play", severity: "high", pattern: "<\\|im_start\\|>system", keywords: ["<\\|im_start"], examples: { match: ["<|im_start|>system", "x <|im_start|>system"], noMatch: ["im_start", "<im_start>system"] } },
+        { id: "xx.tokens.squared", title: "Negative squared letters", category: "obfuscation", severity: "medium", pattern: "[\\u{1F170}-\\u{1F189}]{3}", keywords: ["\ud83c"], examples: { match: ["\u{1F178}\u{1F176}\u{1F17D}", "a \u{1F170}\u{1F171}\u{1F172}"], noMatch: ["abc", "\u{1F600}\u{1F600}\u{1F600}"] } },
+      ],
+    } satisfies RulePack;
+    const rules = loadRulePacks({ builtins: "none", packs: [pack] });
+    expect(checkPatterns("hello <|im_start|>system", { rules }).findings.map((f) => f.ruleId)).toEqual(["xx.tokens.im-start"]);
+    expect(checkPatterns("hello im_start system", { rules }).findings).toEqual([]);
+    expect(checkPatterns("\u{1F178}\u{1F176}\u{1F17D}", { rules }).findings.map((f) => f.ruleId)).toEqual(["xx.tokens.squared"]);
   });
 });
 
