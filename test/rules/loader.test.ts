@@ -96,6 +96,12 @@ describe("keywords and code point escapes", () => {
 });
 
 describe("compilePattern", () => {
+  it("drops the i flag where it cannot matter (rules see lower-case text) and keeps it where it can", () => {
+    expect(compilePattern("ignore (?<Verb>all)\\k<Verb> \\S+", "i").flags).toBe("u");
+    for (const p of ["Ignore", "\\u0041", "\\p{Lu}", "\u03c3"]) expect(compilePattern(p, "i").flags, p).toBe("iu");
+    expect(compilePattern("\\u0041", "i").test("a")).toBe(true);
+  });
+
   it("keeps Unicode property escapes native and honours x-mode comments", () => {
     const r = compilePattern("(?<w> \\p{Script=Han}+ ) \\s* \\p{L}+  # trailing comment", "x");
     expect(r.flags).toContain("u");
