@@ -100,7 +100,7 @@ export function verifyRulePack(pack: unknown, options: VerifyOptions = {}): Veri
         }
       });
     }
-    const timing = timeRule(compiled.regex, rule.id, rule.examples.match.map(exampleText), rule.pattern, length);
+    const timing = timeRule(compiled.regex, rule.id, rule.examples.match.map(exampleText), rule.pattern, length, budget);
     timings.push(timing);
     if (timing.worstMs > budget) problems.push({ ruleId: rule.id, pointer: `${at}/pattern`, message: `took ${timing.worstMs.toFixed(1)} ms on ${timing.input}, over the ${budget} ms budget: look for nested or adjacent unbounded quantifiers` });
   });
@@ -122,7 +122,7 @@ function textProblems(value: unknown, pointer: string, problems: VerifyProblem[]
 }
 
 /** Runs the pattern on generated inputs that make backtracking patterns blow up. */
-function timeRule(regex: RegExp, ruleId: string, examples: readonly string[], pattern: string, length: number): RuleTiming {
+function timeRule(regex: RegExp, ruleId: string, examples: readonly string[], pattern: string, length: number, budgetMs: number): RuleTiming {
   const fragments = [...new Set((pattern.match(/\p{L}{2,}/gu) ?? []).slice(0, 8))];
   const first = examples[0] ? prepareText(examples[0]).folded : "ignore";
   const fill = (unit: string): string => (unit.length === 0 ? "" : unit.repeat(Math.ceil(length / unit.length)).slice(0, length));
@@ -136,10 +136,16 @@ function timeRule(regex: RegExp, ruleId: string, examples: readonly string[], pa
     ["punctuation flood", fill(".:-")],
   ];
   let worst: RuleTiming = { ruleId, worstMs: 0, input: "" };
+  regex.exec(first); // the engine compiles a pattern on first use: keep that out of the timings
   for (const [name, input] of inputs) {
-    const start = performance.now();
-    regex.exec(input);
-    const ms = performance.now() - start;
+    // A slow run is repeated and the fastest kept: catastrophic backtracking is slow every time,
+    // a busy machine only sometimes.
+    let ms = Infinity;
+    for (let run = 0; run < 3 && ms > budgetMs / 4; run++) {
+      const start = performance.now();
+      regex.exec(input);
+      ms = Math.min(ms, performance.now() - start);
+    }
     if (ms > worst.worstMs) worst = { ruleId, worstMs: ms, input: `${name} (${input.length} chars)` };
   }
   return worst;
