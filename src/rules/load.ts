@@ -6,6 +6,7 @@ import { VERSION } from "../version.js";
 import { BUILTIN_PACKS } from "./builtin-packs.js";
 import { compilePattern } from "./compile.js";
 import { KeywordIndex, keywordAlternatives } from "./keyword-index.js";
+import { requiredLiterals } from "./prefilter.js";
 import { satisfies } from "./semver.js";
 import { validateRulePack, type Rule, type RulePack } from "./schema.js";
 
@@ -17,7 +18,11 @@ export interface CompiledRule {
   readonly category: string;
   readonly severity: Severity;
   readonly regex: RegExp;
-  /** For each keyword entry, the ids of its alternatives in the set's keyword index; empty: always runs. */
+  /**
+   * For each keyword entry, the ids of its alternatives in the set's keyword index: first the
+   * clauses derived from the pattern ({@link requiredLiterals}), then the author's keywords. A rule
+   * runs when every entry has an alternative in the text; empty: always runs.
+   */
   readonly keywordEntries: readonly (readonly number[])[];
   readonly source: Rule;
 }
@@ -47,7 +52,7 @@ export class RuleSet {
   readonly rules: readonly CompiledRule[];
   /** @internal */
   readonly keywords: KeywordIndex;
-  /** @internal Rules without keywords: they run on every text. */
+  /** @internal Rules without keyword entries (neither the author's nor derived ones): they run on every text. */
   readonly unfiltered: readonly CompiledRule[];
   /** @internal For each keyword alternative id, the rules that use it. */
   readonly byKeyword: readonly (readonly CompiledRule[])[];
@@ -76,8 +81,9 @@ export class RuleSet {
         } catch (e) {
           throw new RulePackError("RULE_PATTERN_INVALID", `rule "${rule.id}" (${pointer}/pattern) in pack "${pack.id}": ${(e as Error).message}; check the escaping (in JSON, a regex backslash is written "\\\\")`, { packId: pack.id, ruleId: rule.id, pointer: `${pointer}/pattern` }, { cause: e });
         }
-        const keywordEntries = (rule.keywords ?? []).map((entry) =>
-          keywordAlternatives(entry).map((alt) => {
+        const entries = [...requiredLiterals(regex.source, regex.flags), ...(rule.keywords ?? []).map(keywordAlternatives)];
+        const keywordEntries = entries.map((entry) =>
+          entry.map((alt) => {
             let id = alternatives.get(alt);
             if (id === undefined) alternatives.set(alt, (id = alternatives.size));
             return id;

@@ -1,0 +1,409 @@
+// Literal prefilter derived from a rule's regex (RE2-prefilter style): strings every match must contain.
+
+/**
+ * What is known about the strings a regex node matches: either `exact`, a small set holding every
+ * string the node can match, or (`exact` null) `clauses`, a conjunction of disjunctions: every
+ * match contains a string of each clause. No clauses and no exact set: nothing is known.
+ */
+interface Info {
+  readonly exact: readonly string[] | null;
+  readonly clauses: readonly (readonly string[])[];
+}
+
+/** Most strings in an exact set. */
+const MAX_EXACT = 32;
+/** Longest string (UTF-16 units) kept in an exact set while concatenating. */
+const MAX_EXACT_LENGTH = 40;
+/** Most characters a class may have and still count as an exact set. */
+const MAX_CLASS = 8;
+/** Most strings in one clause. */
+const MAX_CLAUSE = 64;
+/** Most clauses returned per regex. */
+const MAX_CLAUSES = 4;
+/** Clause strings are cut to this many code points: a prefix of a required string is required too. */
+const MAX_STRING = 20;
+
+const ANY: Info = { exact: null, clauses: [] };
+const EMPTY: Info = { exact: [""], clauses: [] };
+
+/**
+ * Lower-case letters that `u`+`i` matching treats as equal (simple case folding) and that survive
+ * NFKC unchanged, so they can occur in folded text. Other letters only pair with upper-case or
+ * NFKC-unstable ones (e.g. `s` with U+017F), which folded text never contains. A test recomputes
+ * this table from the runtime's Unicode data.
+ */
+const CASE_GROUPS: readonly string[] = [
+  "\u0345\u03b9",
+  "\u03c2\u03c3",
+  "\u0432\u1c80",
+  "\u0434\u1c81",
+  "\u043e\u1c82",
+  "\u0441\u1c83",
+  "\u0442\u1c84\u1c85",
+  "\u044a\u1c86",
+  "\u0463\u1c87",
+  "\ua64b\u1c88",
+];
+const CASE_GROUP_OF = new Map<string, string[]>();
+for (const group of CASE_GROUPS) for (const c of group) CASE_GROUP_OF.set(c, [...group]);
+
+/**
+ * Strings that every match of a regex contains, as a conjunction of disjunctions: each clause is a
+ * list of strings, and any match (`m[0]`) of `source` on folded input (lower case, NFKC) contains
+ * at least one string of every clause. Returns `[]` when nothing useful is known (or the source
+ * cannot be parsed). Case-insensitive patterns give lower-case strings; without `i`, literals are
+ * kept as written.
+ * @param source `RegExp.prototype.source` of a `u`-mode regex.
+ * @param flags its flags; without `u` (or with `v`) nothing is derived.
+ * @example requiredLiterals("ignor(?:e|ing)\\s+(?:all\\s+)?previous", "iu") // [["previous"], ["ignore", "ignoring"]]
+ */
+export function requiredLiterals(source: string, flags: string): string[][] {
+  if (!flags.includes("u") || flags.includes("v")) return [];
+  let info: Info;
+  try {
+    info = new Parser(source, flags.includes("i")).parse();
+  } catch {
+    return [];
+  }
+  return finish(toClauses(info));
+}
+
+/** Whether a string is distinctive enough to be worth a lookup: 3 code points, or 2 CJK ones. */
+function useful(s: string): boolean {
+  const cps = [...s];
+  return cps.length >= 3 || (cps.length === 2 && cps.every((c) => c.codePointAt(0)! >= 0x2e80));
+}
+
+/** The clause an exact set gives, or null when one of its strings is not useful. */
+function clauseOf(strings: readonly string[]): string[] | null {
+  if (strings.length === 0 || !strings.every(useful)) return null;
+  const cut = [...new Set(strings.map((s) => [...s].slice(0, MAX_STRING).join("")))];
+  // A string that contains another string of the clause adds nothing.
+  const kept = cut.filter((s) => !cut.some((t) => t !== s && s.includes(t)));
+  return kept.length <= MAX_CLAUSE ? kept.sort() : null;
+}
+
+function toClauses(info: Info): (readonly string[])[] {
+  if (info.exact === null) return [...info.clauses];
+  const clause = clauseOf(info.exact);
+  return clause ? [clause] : [];
+}
+
+/** Shortest string of a clause, in code points: longer means rarer. */
+function score(clause: readonly string[]): number {
+  return Math.min(...clause.map((s) => [...s].length));
+}
+
+/** Whether clause `a` being satisfied implies `b` is: each string of `a` contains one of `b`. */
+function implies(a: readonly string[], b: readonly string[]): boolean {
+  return a.every((s) => b.some((t) => s.includes(t)));
+}
+
+/** Drops implied clauses, keeps the most distinctive few. */
+function finish(clauses: readonly (readonly string[])[]): string[][] {
+  const sorted = [...clauses].sort((a, b) => score(b) - score(a) || a.length - b.length);
+  const out: string[][] = [];
+  sorted.forEach((c, i) => {
+    const redundant = sorted.some((d, j) => j !== i && implies(d, c) && (!implies(c, d) || j < i));
+    if (!redundant && out.length < MAX_CLAUSES) out.push([...c]);
+  });
+  return out;
+}
+
+function concat(items: readonly Info[]): Info {
+  let run: readonly string[] = [""];
+  let exact = true;
+  const clauses: (readonly string[])[] = [];
+  for (const item of items) {
+    if (item.exact !== null) {
+      const product = run.length * item.exact.length <= MAX_EXACT ? run.flatMap((a) => item.exact!.map((b) => a + b)) : null;
+      if (product && product.every((s) => s.length <= MAX_EXACT_LENGTH)) {
+        run = [...new Set(product)];
+        continue;
+      }
+      clauses.push(...toClauses({ exact: run, clauses: [] }));
+      run = item.exact;
+    } else {
+      clauses.push(...toClauses({ exact: run, clauses: [] }), ...item.clauses);
+      run = [""];
+    }
+    exact = false;
+  }
+  if (exact) return { exact: run, clauses: [] };
+  clauses.push(...toClauses({ exact: run, clauses: [] }));
+  return { exact: null, clauses };
+}
+
+function alternate(branches: readonly Info[]): Info {
+  if (branches.every((b) => b.exact !== null)) {
+    const union = [...new Set(branches.flatMap((b) => b.exact!))];
+    if (union.length <= MAX_EXACT) return { exact: union, clauses: [] };
+  }
+  // OR of the branches: one clause, the union of each branch's best clause.
+  const clause: string[] = [];
+  for (const branch of branches) {
+    const best = toClauses(branch).sort((a, b) => score(b) - score(a) || a.length - b.length)[0];
+    if (!best) return ANY;
+    clause.push(...best);
+  }
+  const merged = clauseOf(clause);
+  return { exact: null, clauses: merged ? [merged] : [] };
+}
+
+function repeat(child: Info, min: number, max: number): Info {
+  if (max === 0) return EMPTY;
+  if (min === 0) return ANY;
+  if (min === 1 && max === 1) return child;
+  return { exact: null, clauses: toClauses(child) };
+}
+
+const HEX = /^[0-9a-fA-F]+$/;
+
+/** Recursive-descent parser over the code points of a `u`-mode source, computing {@link Info}. */
+class Parser {
+  private readonly s: string[];
+  private i = 0;
+
+  constructor(source: string, private readonly ignoreCase: boolean) {
+    this.s = [...source];
+  }
+
+  parse(): Info {
+    const info = this.alternation();
+    if (this.i !== this.s.length) throw new SyntaxError("unbalanced )");
+    return info;
+  }
+
+  private peek(offset = 0): string | undefined {
+    return this.s[this.i + offset];
+  }
+
+  private next(): string {
+    const c = this.s[this.i++];
+    if (c === undefined) throw new SyntaxError("unexpected end");
+    return c;
+  }
+
+  private expect(c: string): void {
+    if (this.next() !== c) throw new SyntaxError(`expected ${c}`);
+  }
+
+  /** Reads up to (not including) `end`. */
+  private until(end: string): string {
+    let out = "";
+    while (this.peek() !== end) out += this.next();
+    this.i++;
+    return out;
+  }
+
+  private alternation(): Info {
+    const branches = [this.sequence()];
+    while (this.peek() === "|") {
+      this.i++;
+      branches.push(this.sequence());
+    }
+    return branches.length === 1 ? branches[0]! : alternate(branches);
+  }
+
+  private sequence(): Info {
+    const items: Info[] = [];
+    while (this.i < this.s.length && this.peek() !== "|" && this.peek() !== ")") items.push(this.quantified());
+    return concat(items);
+  }
+
+  private quantified(): Info {
+    const atom = this.atom();
+    const c = this.peek();
+    let min: number;
+    let max: number;
+    if (c === "*") [min, max] = [0, Infinity];
+    else if (c === "+") [min, max] = [1, Infinity];
+    else if (c === "?") [min, max] = [0, 1];
+    else if (c === "{") {
+      this.i++;
+      const [lo, hi] = this.until("}").split(",");
+      if (!lo || !/^\d+$/.test(lo) || (hi !== undefined && hi !== "" && !/^\d+$/.test(hi))) throw new SyntaxError("bad quantifier");
+      min = Number(lo);
+      max = hi === undefined ? min : hi === "" ? Infinity : Number(hi);
+      this.i--;
+    } else return atom;
+    this.i++;
+    if (this.peek() === "?") this.i++;
+    return repeat(atom, min, max);
+  }
+
+  private atom(): Info {
+    const c = this.next();
+    switch (c) {
+      case "(":
+        return this.group();
+      case "[":
+        return this.charClass();
+      case ".":
+        return ANY;
+      case "^":
+      case "$":
+        return EMPTY;
+      case "\\":
+        return this.escape();
+      case ")":
+      case "*":
+      case "+":
+      case "?":
+      case "{":
+      case "}":
+      case "]":
+      case "|":
+        throw new SyntaxError(`unexpected ${c}`);
+      default:
+        return this.chars([c.codePointAt(0)!]);
+    }
+  }
+
+  private group(): Info {
+    let lookaround = false;
+    if (this.peek() === "?") {
+      this.i++;
+      const kind = this.next();
+      if (kind === "=" || kind === "!") lookaround = true;
+      else if (kind === "<" && (this.peek() === "=" || this.peek() === "!")) {
+        this.i++;
+        lookaround = true;
+      } else if (kind === "<") this.until(">");
+      else if (kind !== ":") throw new SyntaxError("unknown group");
+    }
+    const body = this.alternation();
+    this.expect(")");
+    // Lookaround contents are not part of the match.
+    return lookaround ? EMPTY : body;
+  }
+
+  /** An escape outside a class. */
+  private escape(): Info {
+    const c = this.peek()!;
+    if (c === "b" || c === "B") {
+      this.i++;
+      return EMPTY;
+    }
+    if (c === "k" || /[1-9]/.test(c)) {
+      // A backreference: whatever the group matched.
+      this.i++;
+      if (c === "k") {
+        this.expect("<");
+        this.until(">");
+      } else while (/[0-9]/.test(this.peek() ?? "")) this.i++;
+      return ANY;
+    }
+    const set = this.classEscape();
+    return set === null ? ANY : this.chars(set);
+  }
+
+  /** An escape (after the backslash) as code points, or null for a big set (\d, \w, \p{..}...). */
+  private classEscape(): number[] | null {
+    const c = this.next();
+    switch (c) {
+      case "d":
+      case "D":
+      case "w":
+      case "W":
+      case "s":
+      case "S":
+        return null;
+      case "p":
+      case "P":
+        this.expect("{");
+        this.until("}");
+        return null;
+      case "n":
+        return [0x0a];
+      case "t":
+        return [0x09];
+      case "r":
+        return [0x0d];
+      case "f":
+        return [0x0c];
+      case "v":
+        return [0x0b];
+      case "0":
+        return [0];
+      case "c":
+        return [this.next().codePointAt(0)! % 32];
+      case "x":
+        return [this.hex(2)];
+      case "u": {
+        if (this.peek() === "{") {
+          this.i++;
+          const digits = this.until("}");
+          if (!HEX.test(digits)) throw new SyntaxError("bad \\u{}");
+          return [parseInt(digits, 16)];
+        }
+        const unit = this.hex(4);
+        // A surrogate pair written as two escapes is one code point in u mode.
+        if (unit >= 0xd800 && unit < 0xdc00 && this.peek() === "\\" && this.peek(1) === "u" && this.peek(2) !== "{") {
+          const save = this.i;
+          this.i += 2;
+          const low = this.hex(4);
+          if (low >= 0xdc00 && low < 0xe000) return [0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00)];
+          this.i = save;
+        }
+        return [unit];
+      }
+      default:
+        // Identity escape of a syntax character (and \- in classes).
+        return [c.codePointAt(0)!];
+    }
+  }
+
+  private hex(n: number): number {
+    let digits = "";
+    for (let k = 0; k < n; k++) digits += this.next();
+    if (!HEX.test(digits)) throw new SyntaxError("bad hex escape");
+    return parseInt(digits, 16);
+  }
+
+  private charClass(): Info {
+    const negated = this.peek() === "^";
+    if (negated) this.i++;
+    const members: number[] = [];
+    let big = false;
+    while (this.peek() !== "]") {
+      const lo = this.classAtom();
+      if (this.peek() === "-" && this.peek(1) !== "]") {
+        this.i++;
+        const hi = this.classAtom();
+        if (lo === null || hi === null || hi.length !== 1 || lo.length !== 1) throw new SyntaxError("bad range");
+        if (hi[0]! - lo[0]! >= MAX_CLASS) big = true;
+        else for (let cp = lo[0]!; cp <= hi[0]!; cp++) members.push(cp);
+      } else if (lo === null) big = true;
+      else members.push(...lo);
+    }
+    this.i++;
+    if (negated || big || members.length > MAX_CLASS) return ANY;
+    return this.chars(members);
+  }
+
+  private classAtom(): number[] | null {
+    const c = this.next();
+    if (c !== "\\") return [c.codePointAt(0)!];
+    if (this.peek() === "b") {
+      this.i++;
+      return [0x08];
+    }
+    return this.classEscape();
+  }
+
+  /** A node matching exactly one of the given characters. */
+  private chars(cps: readonly number[]): Info {
+    const out = new Set<string>();
+    for (const cp of cps) for (const c of this.variants(String.fromCodePoint(cp))) out.add(c);
+    return out.size > MAX_CLASS ? ANY : { exact: [...out], clauses: [] };
+  }
+
+  /** The characters of folded (lower-case) text that `c` matches. */
+  private variants(c: string): readonly string[] {
+    if (!this.ignoreCase) return [c];
+    const lower = c.toLowerCase();
+    const base = [...lower].length === 1 ? lower : c;
+    return CASE_GROUP_OF.get(base) ?? [base];
+  }
+}
