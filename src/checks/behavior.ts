@@ -165,13 +165,13 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
   if (parts.length === 0 || prepared.folded.length === 0) return;
   const head = prepared.folded.slice(0, HEAD_LENGTH);
   const full = join(parts, head);
-  // Leaving text out only removes keywords, so the full join's candidates cover every variant.
-  const found = new Uint8Array(rules.keywords.size);
-  rules.keywords.scan(full.text, found);
-  const candidates = rules.candidates(found);
-  if (candidates.length === 0) return;
   const variants = [full];
   if (parts.length > 1) for (let skip = 0; skip < parts.length; skip++) variants.push(join(parts.filter((_, i) => i !== skip), head));
+  // Every variant is scanned: a required literal can span a join that only a variant has.
+  const found = new Uint8Array(rules.keywords.size);
+  for (const variant of variants) rules.keywords.scan(variant.text, found);
+  const candidates = rules.candidates(found);
+  if (candidates.length === 0) return;
   const reported = new Set<CompiledRule>();
   for (const rule of candidates) {
     if (reported.size >= 5) break;
