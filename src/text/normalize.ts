@@ -69,12 +69,18 @@ const MAX_MARKS = 3;
 const SEGMENT_CACHE_LIMIT = 8192;
 const segmentCache = new Map<string, string>();
 const LATIN_DIACRITICS = /[\u0300-\u036f]/g;
+/** Typographic quotes fold to ASCII ones, so rules need not spell `['\u2019]` in every contraction. */
+const QUOTE_FOLDS: Readonly<Record<string, string>> = {
+  "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'",
+  "\u201c": "\"", "\u201d": "\"", "\u201e": "\"", "\u201f": "\"", "\u2033": "\"",
+};
 
 /** NFKC + lower case + (for Latin letters) no diacritics, for one base character and its marks. */
 function foldSegment(segment: string): string {
   let folded = segmentCache.get(segment);
   if (folded !== undefined) return folded;
   folded = segment.normalize("NFKC").toLowerCase();
+  folded = QUOTE_FOLDS[folded] ?? folded;
   if (foldScriptOf(folded.codePointAt(0) ?? 0) === Script.LATIN || folded.charCodeAt(0) < 0x80) {
     folded = folded.normalize("NFD").replace(LATIN_DIACRITICS, "").normalize("NFC");
   } else if (folded.charCodeAt(0) >= 0x0370 && folded.charCodeAt(0) < 0x0530) {
