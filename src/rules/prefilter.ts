@@ -27,25 +27,23 @@ const ANY: Info = { exact: null, clauses: [] };
 const EMPTY: Info = { exact: [""], clauses: [] };
 
 /**
- * Lower-case letters that `u`+`i` matching treats as equal (simple case folding) and that survive
- * NFKC unchanged, so they can occur in folded text. Other letters only pair with upper-case or
- * NFKC-unstable ones (e.g. `s` with U+017F), which folded text never contains. A test recomputes
- * this table from the runtime's Unicode data.
+ * Lower-case letters that `u`+`i` matching treats as equal (simple case folding), by groups; all
+ * other letters only pair with upper-case ones, which folded text never holds. Only the members
+ * that survive NFKC can occur in folded text (U+017F folds to `s`). A test recomputes this table
+ * from the runtime's Unicode data.
  */
 const CASE_GROUPS: readonly string[] = [
-  "\u0345\u03b9",
-  "\u03c2\u03c3",
-  "\u0432\u1c80",
-  "\u0434\u1c81",
-  "\u043e\u1c82",
-  "\u0441\u1c83",
-  "\u0442\u1c84\u1c85",
-  "\u044a\u1c86",
-  "\u0463\u1c87",
-  "\ua64b\u1c88",
+  "s\u017f", "\u00b5\u03bc", "\u0345\u03b9\u1fbe", "\u0390\u1fd3", "\u03b0\u1fe3", "\u03b2\u03d0",
+  "\u03b5\u03f5", "\u03b8\u03d1", "\u03ba\u03f0", "\u03c0\u03d6", "\u03c1\u03f1", "\u03c2\u03c3",
+  "\u03c6\u03d5", "\u0432\u1c80", "\u0434\u1c81", "\u043e\u1c82", "\u0441\u1c83", "\u0442\u1c84\u1c85",
+  "\u044a\u1c86", "\u0463\u1c87", "\u1c88\ua64b", "\u1e61\u1e9b", "\ufb05\ufb06",
 ];
-const CASE_GROUP_OF = new Map<string, string[]>();
-for (const group of CASE_GROUPS) for (const c of group) CASE_GROUP_OF.set(c, [...group]);
+/** For each member of a group, the group's NFKC-stable members (none: the letter itself). */
+const CASE_VARIANTS = new Map<string, string[]>();
+for (const group of CASE_GROUPS) {
+  const stable = [...group].filter((c) => c.normalize("NFKC") === c);
+  for (const c of group) CASE_VARIANTS.set(c, stable.length > 0 ? stable : [c]);
+}
 
 /**
  * Strings that every match of a regex contains, as a conjunction of disjunctions: each clause is a
@@ -399,11 +397,11 @@ class Parser {
     return out.size > MAX_CLASS ? ANY : { exact: [...out], clauses: [] };
   }
 
-  /** The characters of folded (lower-case) text that `c` matches. */
+  /** The characters of folded (lower-case, NFKC) text that `c` matches. */
   private variants(c: string): readonly string[] {
     if (!this.ignoreCase) return [c];
     const lower = c.toLowerCase();
     const base = [...lower].length === 1 ? lower : c;
-    return CASE_GROUP_OF.get(base) ?? [base];
+    return CASE_VARIANTS.get(base) ?? [base];
   }
 }
