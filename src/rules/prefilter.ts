@@ -68,6 +68,7 @@ export function requiredLiterals(source: string, flags: string): string[][] {
 
 /** Whether a string is distinctive enough to be worth a lookup: 3 code points, or 2 CJK ones. */
 function useful(s: string): boolean {
+  if (s.length >= 6) return true;
   const cps = [...s];
   return cps.length >= 3 || (cps.length === 2 && cps.every((c) => c.codePointAt(0)! >= 0x2e80));
 }
@@ -75,9 +76,11 @@ function useful(s: string): boolean {
 /** The clause an exact set gives, or null when one of its strings is not useful. */
 function clauseOf(strings: readonly string[]): string[] | null {
   if (strings.length === 0 || !strings.every(useful)) return null;
-  const cut = [...new Set(strings.map((s) => [...s].slice(0, MAX_STRING).join("")))];
+  const cut = [...new Set(strings.map((s) => (s.length <= MAX_STRING ? s : [...s].slice(0, MAX_STRING).join(""))))];
+  if (cut.length > 4 * MAX_CLAUSE) return null;
   // A string that contains another string of the clause adds nothing.
-  const kept = cut.filter((s) => !cut.some((t) => t !== s && s.includes(t)));
+  const kept: string[] = [];
+  for (const s of cut.sort((a, b) => a.length - b.length)) if (!kept.some((t) => s.includes(t))) kept.push(s);
   return kept.length <= MAX_CLAUSE ? kept.sort() : null;
 }
 
@@ -108,15 +111,35 @@ function finish(clauses: readonly (readonly string[])[]): string[][] {
   return out;
 }
 
-function concat(items: readonly Info[]): Info {
+/** The concatenations of `a` and `b`, or null when there would be too many or too long strings. */
+function cross(a: readonly string[], b: readonly string[]): string[] | null {
+  if (a.length * b.length > MAX_EXACT) return null;
+  const out = new Set<string>();
+  for (const x of a) {
+    for (const y of b) {
+      if (x.length + y.length > MAX_EXACT_LENGTH) return null;
+      out.add(x + y);
+    }
+  }
+  return [...out];
+}
+
+function concat(parts: readonly Info[]): Info {
+  // Runs of single strings (plain literals) are joined first: the products below are then few.
+  const items: Info[] = [];
+  for (const part of parts) {
+    const last = items[items.length - 1];
+    if (part.exact?.length === 1 && last?.exact?.length === 1) items[items.length - 1] = { exact: [last.exact[0]! + part.exact[0]!], clauses: [] };
+    else items.push(part);
+  }
   let run: readonly string[] = [""];
   let exact = true;
   const clauses: (readonly string[])[] = [];
   for (const item of items) {
     if (item.exact !== null) {
-      const product = run.length * item.exact.length <= MAX_EXACT ? run.flatMap((a) => item.exact!.map((b) => a + b)) : null;
-      if (product && product.every((s) => s.length <= MAX_EXACT_LENGTH)) {
-        run = [...new Set(product)];
+      const product = cross(run, item.exact);
+      if (product) {
+        run = product;
         continue;
       }
       clauses.push(...toClauses({ exact: run, clauses: [] }));
@@ -156,6 +179,8 @@ function repeat(child: Info, min: number, max: number): Info {
 }
 
 const HEX = /^[0-9a-fA-F]+$/;
+const SYNTAX = new Set("\\^$.|?*+()[]{}");
+const QUANTIFIER = new Set("?*+{");
 
 /** Recursive-descent parser over the code points of a `u`-mode source, computing {@link Info}. */
 class Parser {
@@ -205,7 +230,21 @@ class Parser {
 
   private sequence(): Info {
     const items: Info[] = [];
-    while (this.i < this.s.length && this.peek() !== "|" && this.peek() !== ")") items.push(this.quantified());
+    let text = "";
+    while (this.i < this.s.length && this.peek() !== "|" && this.peek() !== ")") {
+      // Fast path: plain characters, not quantified, with a single variant, are gathered as text.
+      const c = this.peek()!;
+      const variants = SYNTAX.has(c) || QUANTIFIER.has(this.peek(1) ?? "") ? null : this.variants(c);
+      if (variants?.length === 1) {
+        text += variants[0]!;
+        this.i++;
+        continue;
+      }
+      if (text !== "") items.push({ exact: [text], clauses: [] });
+      text = "";
+      items.push(this.quantified());
+    }
+    if (text !== "") items.push({ exact: [text], clauses: [] });
     return concat(items);
   }
 
