@@ -6,6 +6,7 @@ import any_markdown from "../../rules/any/markdown.json" with { type: "json" };
 import any_repetition from "../../rules/any/repetition.json" with { type: "json" };
 import any_special_characters from "../../rules/any/special-characters.json" with { type: "json" };
 import de_instruction_override from "../../rules/de/instruction-override.json" with { type: "json" };
+import de_manipulation from "../../rules/de/manipulation.json" with { type: "json" };
 import de_prompt_leak from "../../rules/de/prompt-leak.json" with { type: "json" };
 import de_repetition from "../../rules/de/repetition.json" with { type: "json" };
 import de_role_play from "../../rules/de/role-play.json" with { type: "json" };
@@ -30,10 +31,12 @@ import it_prompt_leak from "../../rules/it/prompt-leak.json" with { type: "json"
 import it_repetition from "../../rules/it/repetition.json" with { type: "json" };
 import it_role_play from "../../rules/it/role-play.json" with { type: "json" };
 import ja_instruction_override from "../../rules/ja/instruction-override.json" with { type: "json" };
+import ja_manipulation from "../../rules/ja/manipulation.json" with { type: "json" };
 import ja_prompt_leak from "../../rules/ja/prompt-leak.json" with { type: "json" };
 import ja_repetition from "../../rules/ja/repetition.json" with { type: "json" };
 import ja_role_play from "../../rules/ja/role-play.json" with { type: "json" };
 import ko_instruction_override from "../../rules/ko/instruction-override.json" with { type: "json" };
+import ko_manipulation from "../../rules/ko/manipulation.json" with { type: "json" };
 import ko_prompt_leak from "../../rules/ko/prompt-leak.json" with { type: "json" };
 import ko_repetition from "../../rules/ko/repetition.json" with { type: "json" };
 import ko_role_play from "../../rules/ko/role-play.json" with { type: "json" };
@@ -43,13 +46,15 @@ import pt_prompt_leak from "../../rules/pt/prompt-leak.json" with { type: "json"
 import pt_repetition from "../../rules/pt/repetition.json" with { type: "json" };
 import pt_role_play from "../../rules/pt/role-play.json" with { type: "json" };
 import ru_instruction_override from "../../rules/ru/instruction-override.json" with { type: "json" };
+import ru_manipulation from "../../rules/ru/manipulation.json" with { type: "json" };
 import ru_prompt_leak from "../../rules/ru/prompt-leak.json" with { type: "json" };
 import ru_repetition from "../../rules/ru/repetition.json" with { type: "json" };
 import ru_role_play from "../../rules/ru/role-play.json" with { type: "json" };
 import zh_instruction_override from "../../rules/zh/instruction-override.json" with { type: "json" };
+import zh_manipulation from "../../rules/zh/manipulation.json" with { type: "json" };
 import zh_prompt_leak from "../../rules/zh/prompt-leak.json" with { type: "json" };
 import zh_repetition from "../../rules/zh/repetition.json" with { type: "json" };
 import zh_role_play from "../../rules/zh/role-play.json" with { type: "json" };
 
 /** Every built-in pack, as raw JSON (validated when loaded). */
-export const BUILTIN_PACKS: readonly unknown[] = [any_chat_template, any_html, any_markdown, any_repetition, any_special_characters, de_instruction_override, de_prompt_leak, de_repetition, de_role_play, en_instruction_override, en_manipulation, en_prompt_leak, en_repetition, en_role_play, es_instruction_override, es_manipulation, es_prompt_leak, es_repetition, es_role_play, fr_instruction_override, fr_manipulation, fr_prompt_leak, fr_repetition, fr_role_play, it_instruction_override, it_manipulation, it_prompt_leak, it_repetition, it_role_play, ja_instruction_override, ja_prompt_leak, ja_repetition, ja_role_play, ko_instruction_override, ko_prompt_leak, ko_repetition, ko_role_play, pt_instruction_override, pt_manipulation, pt_prompt_leak, pt_repetition, pt_role_play, ru_instruction_override, ru_prompt_leak, ru_repetition, ru_role_play, zh_instruction_override, zh_prompt_leak, zh_repetition, zh_role_play];
+export const BUILTIN_PACKS: readonly unknown[] = [any_chat_template, any_html, any_markdown, any_repetition, any_special_characters, de_instruction_override, de_manipulation, de_prompt_leak, de_repetition, de_role_play, en_instruction_override, en_manipulation, en_prompt_leak, en_repetition, en_role_play, es_instruction_override, es_manipulation, es_prompt_leak, es_repetition, es_role_play, fr_instruction_override, fr_manipulation, fr_prompt_leak, fr_repetition, fr_role_play, it_instruction_override, it_manipulation, it_prompt_leak, it_repetition, it_role_play, ja_instruction_override, ja_manipulation, ja_prompt_leak, ja_repetition, ja_role_play, ko_instruction_override, ko_manipulation, ko_prompt_leak, ko_repetition, ko_role_play, pt_instruction_override, pt_manipulation, pt_prompt_leak, pt_repetition, pt_role_play, ru_instruction_override, ru_manipulation, ru_prompt_leak, ru_repetition, ru_role_play, zh_instruction_override, zh_manipulation, zh_prompt_leak, zh_repetition, zh_role_play];
