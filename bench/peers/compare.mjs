@@ -28,6 +28,7 @@ const PER_LANG = opt("per-lang", 50); // xsafety goal_hijacking: first K per lan
 const ROUNDS = opt("rounds", 5);
 const BUDGET_MS = opt("budget-ms", 1500); // per library, per round, per input set
 const WITH_HAI_HEURISTIC = argv.includes("--with-hai-heuristic");
+const ONLY = argv.includes("--only") ? argv[argv.indexOf("--only") + 1].split(",") : null; // e.g. --only promptward,vard
 
 // ---------------------------------------------------------------------------------------------
 // 1. Install the peers and build promptward when missing.
@@ -71,7 +72,7 @@ const haiRun = async (guards, text) => {
 const llmGuardInjection = new LLMGuard({ pii: false, profanity: false, toxicity: false, relevance: false });
 const llmGuardAll = new LLMGuard();
 
-const libs = [
+const allLibs = [
   {
     name: "promptward",
     version: version(repo),
@@ -118,6 +119,7 @@ const libs = [
     detect: async (t) => ({ hit: !(await llmGuardAll.validate(t)).isValid, sizeOnly: false }),
   },
 ];
+const libs = ONLY ? allLibs.filter((l) => ONLY.some((o) => l.name.startsWith(o))) : allLibs;
 
 // ---------------------------------------------------------------------------------------------
 // 3. Corpora: deterministic, first lines of each file.
@@ -278,7 +280,7 @@ const head = (first) => `| ${first} | ${names.join(" | ")} |\n|---|${names.map((
 const line = (label, cells) => `| ${label} | ${cells.join(" | ")} |`;
 const out = [];
 const cpus = os.cpus();
-out.push(`Machine: ${cpus[0]?.model ?? "?"} x ${cpus.length}, ${os.platform()} ${os.release()}, Node ${process.version}`);
+out.push(`Machine: ${cpus[0]?.model ?? "?"} x ${cpus.length}, ${os.platform()} ${os.release()}, Node ${process.version}, load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 out.push(`Versions: ${libs.map((l) => `${l.name.split(" ")[0]}@${l.version}`).filter((v, i, a) => a.indexOf(v) === i).join(", ")}`);
 out.push(`Sample: first ${N} lines per corpus file (xsafety: first ${PER_LANG} goal_hijacking per language). Accuracy pass: ${(accuracyMs / 1e3).toFixed(1)} s.`);
 out.push("");
@@ -295,13 +297,13 @@ for (const [label, s] of fprRows) out.push(line(label, names.map((n) => cell(s[n
 out.push(line(`**all benign** (n=${totalB[names[0]].n})`, names.map((n) => `**${cell(totalB[n])}**`)));
 out.push(`\n### Throughput (one process, interleaved rounds, median of ${ROUNDS}; ${BUDGET_MS} ms budget per library per round)\n`);
 out.push(head("input set"));
-const pw = (set) => speed[set].promptward.rate;
+const pw = (set) => speed[set].promptward?.rate ?? NaN;
 for (const set of ["short", "4KB"]) {
   const n = set === "short" ? shortInputs.length : longInputs.length;
   const avg = Math.round((set === "short" ? shortInputs : longInputs).reduce((a, t) => a + t.length, 0) / n);
-  out.push(line(`${set} prompts/s (${n} inputs, mean ${avg} chars)`, names.map((k) => `${Math.round(speed[set][k].rate).toLocaleString("en-US")}`)));
-  out.push(line(`${set} p50 us`, names.map((k) => speed[set][k].p50.toFixed(1))));
-  out.push(line(`${set} promptward speed ratio`, names.map((k) => `${(pw(set) / speed[set][k].rate).toFixed(2)}x`)));
+  out.push(line(`${set === "short" ? "corpus prompts as they are" : "4 KB benign"}: prompts/s (${n} inputs, mean ${avg} chars)`, names.map((k) => `${Math.round(speed[set][k].rate).toLocaleString("en-US")}`)));
+  out.push(line(`${set === "short" ? "as they are" : "4 KB"}: p50 us per prompt`, names.map((k) => speed[set][k].p50.toFixed(1))));
+  out.push(line(`${set === "short" ? "as they are" : "4 KB"}: throughput / promptward's`, names.map((k) => `${(speed[set][k].rate / pw(set)).toFixed(1)}x`)));
 }
 out.push("");
 out.push(`Exceptions (counted as not detected): ${Object.entries(errors).map(([k, v]) => `${k} ${v}`).join(", ")}`);
