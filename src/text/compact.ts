@@ -7,6 +7,8 @@ export interface TextView {
   readonly text: string;
   readonly starts: ArrayLike<number>;
   readonly ends: ArrayLike<number>;
+  /** Offsets in `text` where it differs from the folded view (a substitution, or a removal just before). */
+  readonly changes: readonly number[];
 }
 
 /** ASCII lookup tables (all the characters below are ASCII, except the middle dot handled apart). */
@@ -19,8 +21,13 @@ function table(entries: readonly (readonly [string, number])[]): Uint8Array {
 const LEET = table([["0", 0x6f], ["1", 0x69], ["3", 0x65], ["4", 0x61], ["5", 0x73], ["7", 0x74], ["8", 0x62], ["@", 0x61], ["$", 0x73], ["!", 0x69], ["|", 0x6c]]);
 /** Separators that letter spacing uses ("i g n o r e", "i.g.n.o.r.e"). */
 const SPACING = table([..." .-_*|/+~,'"].map((c) => [c, 1] as const));
-/** Punctuation dropped between two letters of one word ("ign-ore"). */
-const INNER = table([...".-_*|~'`^"].map((c) => [c, 1] as const));
+/**
+ * Punctuation dropped between two letters of one word ("ign-ore"). The apostrophe only next to a
+ * non-ASCII letter (quotes around Korean or Japanese words), not in "don't" or "l'ordre".
+ */
+const INNER = table([...".-_*|~`^"].map((c) => [c, 1] as const));
+/** "4th", "1st", "2nd": a leading digit before these is a number, not leetspeak. */
+const ORDINAL = /^(?:st|nd|rd|th)$/;
 const leetOf = (c: number): number => (c < 128 ? LEET[c]! : 0);
 const isSpacing = (c: number): boolean => c < 128 && SPACING[c] === 1;
 const isInner = (c: number): boolean => (c < 128 ? INNER[c] === 1 : c === 0xb7);
@@ -57,10 +64,25 @@ export function compactView(prepared: PreparedText): TextView | null {
   const n = src.length;
   const kind = kinds(src);
   const isL = (k: number): boolean => k >= 0 && k < n && kind[k] !== Kind.OTHER;
+  const isLetter = (k: number): boolean => k >= 0 && k < n && kind[k] === Kind.LETTER;
+  /**
+   * Leetspeak is undone in a word whose digits all stand for letters and one of them sits between
+   * two letters or starts the word before a letter ("pr0mpt", "1gn0r3", "4ll"); "mp3", "covid19",
+   * "h264" and "29-year-old" stay as they are.
+   */
+  const isLeetWord = (from: number, to: number): boolean => {
+    let inside = false;
+    for (let k = from; k < to; k++) {
+      if (kind[k] !== Kind.DIGIT) continue;
+      if (leetOf(src.charCodeAt(k)) === 0) return false;
+      if (isLetter(k + 1) && (isLetter(k - 1) || (k === from && !ORDINAL.test(src.slice(k + 1, to))))) inside = true;
+    }
+    return inside;
+  };
   const codes = new Uint16Array(n);
   const from = new Int32Array(n); // folded index of each output unit
   let length = 0;
-  let changed = false;
+  const changes: number[] = [];
   let i = 0;
   while (i < n) {
     if (kind[i] === Kind.OTHER) {
@@ -72,6 +94,7 @@ export function compactView(prepared: PreparedText): TextView | null {
     const sep = src.charCodeAt(i + 1);
     if (!isL(i - 1) && !isL(i + 1) && isSpacing(sep) && isL(i + 2) && !isL(i + 3) && src.charCodeAt(i + 3) === sep && isL(i + 4) && !isL(i + 5)) {
       let j = i;
+      changes.push(length);
       while (src.charCodeAt(j + 1) === sep && isL(j + 2) && !isL(j + 3)) {
         // Two spaces in the original between spaced letters is a word boundary: keep one space.
         codes[length] = leetOf(src.charCodeAt(j)) || src.charCodeAt(j);
@@ -84,7 +107,7 @@ export function compactView(prepared: PreparedText): TextView | null {
       }
       codes[length] = leetOf(src.charCodeAt(j)) || src.charCodeAt(j);
       from[length++] = j;
-      changed = true;
+      changes.push(length - 1);
       i = j + 1;
       continue;
     }
@@ -94,23 +117,24 @@ export function compactView(prepared: PreparedText): TextView | null {
     while (j < n) {
       const c = src.charCodeAt(j);
       if (kind[j] !== Kind.OTHER) { if (kind[j] === Kind.LETTER) letters++; j++; continue; }
-      if ((isInner(c) || leetOf(c) !== 0) && isL(j - 1) && isL(j + 1)) { j++; continue; }
+      if ((isInner(c) || leetOf(c) !== 0 || (c === 0x27 && (src.charCodeAt(j - 1) > 0x7f || src.charCodeAt(j + 1) > 0x7f))) && isL(j - 1) && isL(j + 1)) { j++; continue; }
       if (leetOf(c) !== 0 && isL(j - 1) && !isL(j + 1) && c !== 0x21) { j++; continue; } // trailing "$" or "@"; not "!"
       break;
     }
+    const leetWord = letters > 0 && isLeetWord(i, j);
     for (let k = i; k < j; k++) {
       const c = src.charCodeAt(k);
       if (letters > 0) {
-        const leet = leetOf(c);
-        if (leet !== 0) { codes[length] = leet; from[length++] = k; changed = true; continue; }
-        if (isInner(c)) { changed = true; continue; }
+        const leet = leetWord ? leetOf(c) : 0;
+        if (leet !== 0) { changes.push(length); codes[length] = leet; from[length++] = k; continue; }
+        if (isInner(c) || c === 0x27) { changes.push(length); continue; }
       }
       codes[length] = c;
       from[length++] = k;
     }
     i = j;
   }
-  if (!changed) return null;
+  if (changes.length === 0) return null;
   const text = new TextDecoder("utf-16le").decode(codes.subarray(0, length));
   if (text === src) return null;
   const starts = new Int32Array(length);
@@ -119,7 +143,7 @@ export function compactView(prepared: PreparedText): TextView | null {
     starts[k] = prepared.starts[from[k]!]!;
     ends[k] = prepared.ends[from[k]!]!;
   }
-  return { text, starts, ends };
+  return { text, starts, ends, changes };
 }
 
 /** A folded space that stood for two or more spaces in the original: a word boundary inside spaced letters. */

@@ -51,4 +51,14 @@ describe("compactView", () => {
   it("returns null when there is nothing to undo", () => {
     expect(compactView(prepareText("What is 2 + 3 = 5? Call 555-1234."))).toBeNull();
   });
+
+  it("leaves numbers, contractions and ordinals alone: they are not obfuscation", () => {
+    expect(compactView(prepareText("Don't convert mp3 or h264 for the 4th covid19 patient; l'ordre est 1st."))).toBeNull();
+  });
+
+  it("says where it differs from the folded view", () => {
+    const view = compactView(prepareText("please ign-ore this"))!;
+    expect(view.text).toBe("please ignore this");
+    expect(view.changes).toEqual([10]);
+  });
 });
