@@ -14,7 +14,7 @@ for (let n = 0, i = 0; n < 200; n++) {
   prompts.push(text.slice(0, 4096));
 }
 
-const CLIENTS = 1_000;
+const CLIENTS = 200;
 const guard = createGuard();
 let k = 0;
 const sides = {
@@ -24,7 +24,7 @@ const sides = {
 // Fill every client's window (32 entries) first, so the history side works on full windows.
 for (let i = 0; i < CLIENTS * 32; i++) await sides["with history"](prompts[i % prompts.length]);
 
-const ROUNDS = 6, PER_ROUND = 1_500;
+const ROUNDS = 6, PER_ROUND = 300;
 const perOp = { stateless: [], "with history": [] };
 for (let r = 0; r < ROUNDS; r++) {
   for (const name of r % 2 ? ["with history", "stateless"] : ["stateless", "with history"]) {

@@ -46,9 +46,11 @@ export const BEHAVIOR_DEFAULTS: Required<BehaviorOptions> = Object.freeze({
 });
 
 /** Longest normalised excerpt kept per prompt for fragmentation (the end of the prompt). */
-export const TAIL_LENGTH = 256;
+export const TAIL_LENGTH = 160;
 /** How much of the current prompt's start takes part in a cross-prompt match. */
-const HEAD_LENGTH = 512;
+const HEAD_LENGTH = 256;
+/** Most characters of earlier prompts (their tails, newest first) joined with the current one. */
+const JOIN_LENGTH = 480;
 
 /** The prompt being judged, as {@link checkBehavior} needs it. */
 export interface BehaviorInput {
@@ -161,10 +163,16 @@ function globalVersion(regex: RegExp): RegExp {
  * joins that leave out one earlier prompt are tried too.
  */
 function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], rules: RuleSet, findings: Finding[]): void {
-  const parts = recent.filter((e) => e.tail !== undefined && e.tail.length > 0);
+  const withText = recent.filter((e) => e.tail !== undefined && e.tail.length > 0);
+  // The most recent prompts whose tails fit in JOIN_LENGTH: fragments are short, and the work stays bounded.
+  let first = withText.length;
+  for (let room = JOIN_LENGTH; first > 0 && room > 0; ) room -= withText[--first]!.tail!.length + 1;
+  const parts = withText.slice(first);
   if (parts.length === 0 || prepared.folded.length === 0) return;
   const head = prepared.folded.slice(0, HEAD_LENGTH);
   const full = join(parts, head);
+  // A benign prompt in between is tolerated: variants that leave out one earlier prompt are tried
+  // too, for the rules with a keyword in the current prompt (the rest only on the full join).
   const variants = [full];
   if (parts.length > 1) for (let skip = 0; skip < parts.length; skip++) variants.push(join(parts.filter((_, i) => i !== skip), head));
   // Every variant is scanned: a required literal can span a join that only a variant has.
@@ -172,10 +180,13 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
   for (const variant of variants) rules.keywords.scan(variant.text, found);
   const candidates = rules.candidates(found);
   if (candidates.length === 0) return;
+  const inHead = new Uint8Array(rules.keywords.size);
+  rules.keywords.scan(head, inHead);
   const reported = new Set<CompiledRule>();
   for (const rule of candidates) {
     if (reported.size >= 5) break;
-    for (const variant of variants) {
+    const tries = rule.keywordEntries.some((entry) => entry.some((id) => inHead[id] === 1)) ? variants : [full];
+    for (const variant of tries) {
       const hit = crossingMatch(rule.regex, variant);
       if (!hit) continue;
       reported.add(rule);
