@@ -6,6 +6,7 @@ import { sha256Hex } from "./internal/sha256.js";
 import type { RuleSet } from "./rules/load.js";
 import { MemoryHistoryStore } from "./stores/memory.js";
 import type { HistoryEntry, HistoryLimits, HistoryStore } from "./stores/types.js";
+import type { GuardOptions } from "./guard.js";
 import type { PreparedText } from "./text/normalize.js";
 import type { Finding } from "./types.js";
 
@@ -29,15 +30,8 @@ export interface HistoryOptions {
   readonly retainText?: boolean;
 }
 
-/** The history-related options of the guard, as {@link createGuard} reads them. */
-export interface HistoryGuardOptions {
-  readonly behavior?: boolean | BehaviorOptions;
-  readonly history?: false | HistoryOptions;
-  readonly store?: HistoryStore;
-  readonly storeTimeoutMs?: number;
-  readonly onStoreError?: "allow" | "block";
-  readonly now?: () => number;
-}
+/** The history-related options of the guard (documented on {@link GuardOptions}). */
+export type HistoryGuardOptions = Pick<GuardOptions, "behavior" | "history" | "store" | "storeTimeoutMs" | "onStoreError" | "now">;
 
 interface Logger {
   warn(message: string, details?: Readonly<Record<string, unknown>>): void;
