@@ -1,18 +1,11 @@
 // guard.check with client history (memory store, behaviour checks) vs the same guard without a clientId,
 // on 4 KB prompts, measured side by side in alternating rounds. Target: history adds <= 20%.
-import { existsSync, readFileSync } from "node:fs";
 import { createGuard } from "../dist/index.js";
+import { readCorpus, sized } from "./inputs.mjs";
 
-const corpora = new URL("../../shared/corpora/", import.meta.url).pathname;
-const read = (file) => (existsSync(`${corpora}${file}`) ? readFileSync(`${corpora}${file}`, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l).text) : []);
-const pool = [...read("english_instructions.jsonl"), ...read("ntrex_news.jsonl")];
+const pool = [...readCorpus("english_instructions.jsonl"), ...readCorpus("ntrex_news.jsonl")];
 if (pool.length === 0) pool.push("How do I sort an array of objects by a key in JavaScript?", "Quelle est la capitale de l'Australie ?");
-const prompts = [];
-for (let n = 0, i = 0; n < 200; n++) {
-  let text = "";
-  while (text.length < 4096) text += `${pool[i++ % pool.length]}\n\n`;
-  prompts.push(text.slice(0, 4096));
-}
+const prompts = sized(pool, 4096, 200);
 
 const CLIENTS = 200;
 const guard = createGuard();

@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { sized } from "../inputs.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
@@ -211,16 +212,6 @@ const accuracyMs = performance.now() - t0;
 const allRows = [...attackSets, ...benignSets].flatMap((s) => s.rows);
 const shortInputs = allRows.filter((_, i) => i % 7 === 0).map((r) => r.text); // a fixed, mixed sample
 const benignPool = benignSets.flatMap((s) => s.rows.map((r) => r.text));
-function sized(pool, size, count) {
-  const out = [];
-  let i = 0;
-  for (let n = 0; n < count; n++) {
-    let text = "";
-    while (text.length < size) text += `${pool[i++ % pool.length]}\n\n`;
-    out.push(text.slice(0, size));
-  }
-  return out;
-}
 const longInputs = sized(benignPool, 4096, 100);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
