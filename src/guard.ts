@@ -157,7 +157,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
   const structure = resolveStructure(opts.structure, maxLength);
   const rules = resolvePatterns(opts.patterns);
   const patternsOn = opts.patterns !== false;
-  const history = resolveHistory(opts, logger);
+  const history = resolveHistory(opts, logger, rules, flagAt);
   const settings = Object.freeze({ flagAt, blockAt, mode, maxLength });
 
   const check = async (input: CheckInput): Promise<Verdict> => {
@@ -175,7 +175,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
       if (patternsOn) findings.push(...patternFindings(buildViews(prepared, payloads), rules, text));
       if (history && clientId !== undefined) {
         const ruleIds = [...new Set(findings.map((f) => f.ruleId))];
-        findings.push(...(await history.observe(clientId, prepared, scoreFindings(findings), ruleIds, rules, flagAt)));
+        findings.push(...(await history.observe(clientId, prepared, scoreFindings(findings), ruleIds)));
       }
     }
     findings.sort(bySeverityThenPosition);

@@ -44,29 +44,30 @@ const KNOWN_BEHAVIOR: { readonly [K in keyof Required<BehaviorOptions>]: true } 
 const KNOWN_HISTORY: { readonly [K in keyof Required<HistoryOptions>]: true } = { maxEvents: true, ttlMs: true, retainText: true };
 const DAY_MS = 86_400_000;
 
+/** Everything {@link HistoryTracker} needs, resolved once at guard creation. */
+interface HistorySettings {
+  readonly store: HistoryStore | undefined;
+  readonly limits: HistoryLimits;
+  readonly behavior: Required<BehaviorOptions>;
+  readonly retainText: boolean;
+  readonly timeoutMs: number;
+  readonly failClosed: boolean;
+  readonly now: () => number;
+  readonly logger: Logger;
+  /** The guard's rules (for fragments) and flag threshold (for probing). */
+  readonly rules: RuleSet;
+  readonly flagAt: number;
+}
+
 /** Runs the behaviour check for prompts that carry a client id. Created once per guard. */
 export class HistoryTracker {
+  readonly #settings: HistorySettings;
   readonly #store: HistoryStore;
-  readonly #ownsStore: boolean;
-  readonly #limits: HistoryLimits;
-  readonly #behavior: Required<BehaviorOptions>;
-  readonly #retainText: boolean;
-  readonly #timeoutMs: number;
-  readonly #failClosed: boolean;
-  readonly #now: () => number;
-  readonly #logger: Logger;
   #outage = false;
 
-  constructor(store: HistoryStore | undefined, limits: HistoryLimits, behavior: Required<BehaviorOptions>, retainText: boolean, timeoutMs: number, failClosed: boolean, now: () => number, logger: Logger) {
-    this.#ownsStore = store === undefined;
-    this.#store = store ?? new MemoryHistoryStore({ now });
-    this.#limits = limits;
-    this.#behavior = behavior;
-    this.#retainText = retainText;
-    this.#timeoutMs = timeoutMs;
-    this.#failClosed = failClosed;
-    this.#now = now;
-    this.#logger = logger;
+  constructor(settings: HistorySettings) {
+    this.#settings = settings;
+    this.#store = settings.store ?? new MemoryHistoryStore({ now: settings.now });
   }
 
   get store(): HistoryStore {
@@ -77,29 +78,30 @@ export class HistoryTracker {
    * Records this prompt under the hashed client id (one store call) and judges it against the
    * client's earlier prompts. A failing or slow store yields a `behavior.store-unavailable` finding.
    */
-  async observe(clientId: string, prepared: PreparedText, statelessScore: number, ruleIds: readonly string[], rules: RuleSet, flagAt: number): Promise<Finding[]> {
-    const entry = entryFor(prepared, this.#now(), statelessScore, ruleIds, this.#retainText);
+  async observe(clientId: string, prepared: PreparedText, statelessScore: number, ruleIds: readonly string[]): Promise<Finding[]> {
+    const { limits, behavior, retainText, timeoutMs, failClosed, now, logger, rules, flagAt } = this.#settings;
+    const entry = entryFor(prepared, now(), statelessScore, ruleIds, retainText);
     let window: readonly HistoryEntry[];
     try {
-      window = await withTimeout(this.#store.record(clientKey(clientId), entry, this.#limits), this.#timeoutMs);
+      window = await withTimeout(this.#store.record(clientKey(clientId), entry, limits), timeoutMs);
       if (!Array.isArray(window)) throw new TypeError(`store.record returned ${typeof window}, not an array of entries`);
     } catch (error) {
       if (!this.#outage) {
         this.#outage = true;
-        this.#logger.warn(`promptward: history store unavailable; behaviour checks are skipped (${this.#failClosed ? "prompts with a client id are blocked" : "stateless checks still run"}) until it answers again`, { error });
+        logger.warn(`promptward: history store unavailable; behaviour checks are skipped (${failClosed ? "prompts with a client id are blocked" : "stateless checks still run"}) until it answers again`, { error });
       }
-      return [storeUnavailable(error, this.#failClosed)];
+      return [storeUnavailable(error, failClosed)];
     }
     if (this.#outage) {
       this.#outage = false;
-      this.#logger.warn("promptward: history store available again");
+      logger.warn("promptward: history store available again");
     }
-    return behaviorFindings(prepared, entry, before(window, entry), this.#behavior, rules, flagAt, statelessScore);
+    return behaviorFindings(prepared, entry, before(window, entry), behavior, rules, flagAt, statelessScore);
   }
 
   /** Closes the store when the guard created it (a store you pass in stays yours to close). */
   async close(): Promise<void> {
-    if (this.#ownsStore) await this.#store.close?.();
+    if (this.#settings.store === undefined) await this.#store.close?.();
   }
 }
 
@@ -107,7 +109,7 @@ export class HistoryTracker {
  * Validates the history options once, at guard creation.
  * @returns null when behaviour checks are off (`behavior: false` or `history: false`).
  */
-export function resolveHistory(o: HistoryGuardOptions, logger: Logger): HistoryTracker | null {
+export function resolveHistory(o: HistoryGuardOptions, logger: Logger, rules: RuleSet, flagAt: number): HistoryTracker | null {
   const behaviorToggle = o.behavior === undefined ? true : toggle("behavior", o.behavior);
   const historyOff = o.history === false;
   if (o.history !== undefined && o.history !== false) objectOption("history", o.history);
@@ -134,7 +136,7 @@ export function resolveHistory(o: HistoryGuardOptions, logger: Logger): HistoryT
   const timeoutMs = o.storeTimeoutMs === undefined ? HISTORY_DEFAULTS.storeTimeoutMs : positiveInteger("storeTimeoutMs", o.storeTimeoutMs);
   const failClosed = (o.onStoreError === undefined ? "allow" : oneOf("onStoreError", o.onStoreError, ["allow", "block"] as const)) === "block";
   const now = o.now === undefined ? Date.now : functionOption<() => number>("now", o.now);
-  return new HistoryTracker(store, { maxEvents, ttlMs, textEvents: behavior.fragmentWindow }, behavior, retainText, timeoutMs, failClosed, now, logger);
+  return new HistoryTracker({ store, limits: { maxEvents, ttlMs, textEvents: behavior.fragmentWindow }, behavior, retainText, timeoutMs, failClosed, now, logger, rules, flagAt });
 }
 
 function resolveBehavior(value: true | object): Required<BehaviorOptions> {

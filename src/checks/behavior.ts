@@ -95,7 +95,7 @@ export function entryFor(prepared: PreparedText, at: number, score: number, rule
 
 /**
  * A copy of `s` that does not keep its parent string alive: V8 represents a slice as a view of the
- * whole prompt, so a stored 256-character tail would otherwise pin the full normalised prompt in memory.
+ * whole prompt, so a stored tail would otherwise pin the full normalised prompt in memory.
  */
 function detached(s: string): string {
   const codes = new Uint16Array(s.length);
