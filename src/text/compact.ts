@@ -65,6 +65,11 @@ export function compactView(prepared: PreparedText): TextView | null {
   const kind = kinds(src);
   const isL = (k: number): boolean => k >= 0 && k < n && kind[k] !== Kind.OTHER;
   const isLetter = (k: number): boolean => k >= 0 && k < n && kind[k] === Kind.LETTER;
+  /** Inner punctuation at `k`, or an apostrophe next to a non-ASCII letter (see {@link INNER}). */
+  const isDropped = (k: number): boolean => {
+    const c = src.charCodeAt(k);
+    return isInner(c) || (c === 0x27 && (src.charCodeAt(k - 1) > 0x7f || src.charCodeAt(k + 1) > 0x7f));
+  };
   /**
    * Leetspeak is undone in a word whose digits all stand for letters and one of them sits between
    * two letters or starts the word before a letter ("pr0mpt", "1gn0r3", "4ll"); "mp3", "covid19",
@@ -117,7 +122,7 @@ export function compactView(prepared: PreparedText): TextView | null {
     while (j < n) {
       const c = src.charCodeAt(j);
       if (kind[j] !== Kind.OTHER) { if (kind[j] === Kind.LETTER) letters++; j++; continue; }
-      if ((isInner(c) || leetOf(c) !== 0 || (c === 0x27 && (src.charCodeAt(j - 1) > 0x7f || src.charCodeAt(j + 1) > 0x7f))) && isL(j - 1) && isL(j + 1)) { j++; continue; }
+      if ((isDropped(j) || leetOf(c) !== 0) && isL(j - 1) && isL(j + 1)) { j++; continue; }
       if (leetOf(c) !== 0 && isL(j - 1) && !isL(j + 1) && c !== 0x21) { j++; continue; } // trailing "$" or "@"; not "!"
       break;
     }
@@ -127,7 +132,7 @@ export function compactView(prepared: PreparedText): TextView | null {
       if (letters > 0) {
         const leet = leetWord ? leetOf(c) : 0;
         if (leet !== 0) { changes.push(length); codes[length] = leet; from[length++] = k; continue; }
-        if (isInner(c) || c === 0x27) { changes.push(length); continue; }
+        if (isDropped(k)) { changes.push(length); continue; }
       }
       codes[length] = c;
       from[length++] = k;
