@@ -172,7 +172,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
       normalizedLength = prepared.folded.length;
       const payloads = decodePayloads(prepared);
       if (structure) findings.push(...structureFindings(prepared, payloads, structure));
-      if (patternsOn) findings.push(...patternFindings(buildViews(prepared, payloads), rules, text));
+      if (patternsOn) findings.push(...patternFindings(buildViews(prepared, payloads, rules.keywords), rules, text));
       if (history && clientId !== undefined) {
         const ruleIds = [...new Set(findings.map((f) => f.ruleId))];
         findings.push(...(await history.observe(clientId, prepared, scoreFindings(findings), ruleIds)));

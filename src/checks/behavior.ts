@@ -2,6 +2,7 @@
 import { excerpt } from "../internal/excerpt.js";
 import { fingerprint, shapeOf } from "../internal/fingerprint.js";
 import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
+import { firstMatch, type AnchorPlaces } from "../rules/run.js";
 import { DEFAULT_FLAG_AT, scoreFindings } from "../score.js";
 import type { HistoryEntry } from "../stores/types.js";
 import { originalSpan, prepareText, type PreparedText } from "../text/normalize.js";
@@ -149,13 +150,6 @@ function probing(recent: readonly HistoryEntry[], options: Required<BehaviorOpti
   });
 }
 
-const globalCache = new WeakMap<RegExp, RegExp>();
-function globalVersion(regex: RegExp): RegExp {
-  let g = globalCache.get(regex);
-  if (!g) globalCache.set(regex, (g = new RegExp(regex.source, `${regex.flags}g`)));
-  return g;
-}
-
 /**
  * Joins the tails of recent prompts with the head of the current one and reports rule matches
  * that cross into the current prompt from an earlier one (a match inside one prompt is the pattern
@@ -177,7 +171,11 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
   if (parts.length > 1) for (let skip = 0; skip < parts.length; skip++) variants.push(join(parts.filter((_, i) => i !== skip), head));
   // Every variant is scanned: a required literal can span a join that only a variant has.
   const found = new Uint8Array(rules.keywords.size);
-  for (const variant of variants) rules.keywords.scan(variant.text, found);
+  const places = variants.map((variant) => {
+    const located = new Map<number, number[]>();
+    rules.keywords.scan(variant.text, found, 1, rules.anchorIds, located);
+    return located;
+  });
   const candidates = rules.candidates(found);
   if (candidates.length === 0) return;
   const inHead = new Uint8Array(rules.keywords.size);
@@ -185,9 +183,10 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
   const reported = new Set<CompiledRule>();
   for (const rule of candidates) {
     if (reported.size >= 5) break;
-    const tries = rule.keywordEntries.some((entry) => entry.some((id) => inHead[id] === 1)) ? variants : [full];
-    for (const variant of tries) {
-      const hit = crossingMatch(rule.regex, variant);
+    const tries = rule.keywordEntries.some((entry) => entry.some((id) => inHead[id] === 1)) ? variants.length : 1;
+    for (let t = 0; t < tries; t++) {
+      const variant = variants[t]!;
+      const hit = crossingMatch(rule, variant, places[t]!);
       if (!hit) continue;
       reported.add(rule);
       const used = variant.parts.slice(hit.first);
@@ -224,14 +223,11 @@ function join(parts: readonly HistoryEntry[], head: string): Joined {
 }
 
 /** The first match that begins in an earlier prompt and reaches into the current one. */
-function crossingMatch(regex: RegExp, joined: Joined): { first: number; text: string; endInCurrent: number } | null {
-  const g = globalVersion(regex);
-  g.lastIndex = 0;
+function crossingMatch(rule: CompiledRule, joined: Joined, places: AnchorPlaces): { first: number; text: string; endInCurrent: number } | null {
   let m: RegExpExecArray | null;
-  while ((m = g.exec(joined.text)) !== null) {
+  for (let from = 0; (m = firstMatch(rule, joined.text, places, from)) !== null; from = m.index + 1) {
     const start = m.index;
     const end = start + m[0].length;
-    if (m[0].length === 0) g.lastIndex++;
     if (start >= joined.currentStart) return null;
     if (end <= joined.currentStart) continue;
     let first = joined.starts.length - 1;

@@ -1,6 +1,7 @@
 // checkPatterns: runs the compiled rule packs over the folded, compact and decoded views of a prompt.
 import { excerpt } from "../internal/excerpt.js";
 import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
+import { firstMatch } from "../rules/run.js";
 import { scoreFindings } from "../score.js";
 import { decodePayloads } from "../text/decode.js";
 import { prepareText } from "../text/normalize.js";
@@ -25,7 +26,8 @@ export interface PatternOptions {
  */
 export function checkPatterns(text: string, options: PatternOptions = {}): CheckResult {
   const prepared = prepareText(text);
-  const findings = patternFindings(buildViews(prepared, decodePayloads(prepared)), options.rules ?? defaultRuleSet(), text);
+  const rules = options.rules ?? defaultRuleSet();
+  const findings = patternFindings(buildViews(prepared, decodePayloads(prepared), rules.keywords), rules, text);
   return { findings, score: scoreFindings(findings) };
 }
 
@@ -39,12 +41,19 @@ export interface RuleMatch {
 
 /** Matches of the candidate rules in each view: at most one per rule (the first view that matches wins). */
 export function matchRules(views: readonly MatchView[], rules: RuleSet): RuleMatch[] {
-  const found = new Uint8Array(rules.keywords.size);
-  for (const view of views) rules.keywords.scan(view.text, found);
+  // One bit per view (views past the 31st share the last bit, which only means they are never skipped).
+  const found = new Uint32Array(rules.keywords.size);
+  const places = views.map((view, v) => {
+    const located = new Map<number, number[]>();
+    rules.keywords.scan(view.text, found, viewBit(v), rules.anchorIds, located);
+    return located;
+  });
   const matches: RuleMatch[] = [];
   for (const rule of rules.candidates(found)) {
-    for (const view of views) {
-      const m = rule.regex.exec(view.text);
+    for (let v = 0; v < views.length; v++) {
+      if (!derivedIn(rule, found, viewBit(v))) continue;
+      const view = views[v]!;
+      const m = firstMatch(rule, view.text, places[v]!);
       if (m) {
         matches.push({ rule, view, index: m.index, length: m[0].length });
         break;
@@ -52,6 +61,18 @@ export function matchRules(views: readonly MatchView[], rules: RuleSet): RuleMat
     }
   }
   return matches;
+}
+
+function viewBit(v: number): number {
+  return v < 31 ? 1 << v : 1 << 31;
+}
+
+/** Whether each keyword entry derived from the pattern occurs in the view: if not, it cannot match there. */
+function derivedIn(rule: CompiledRule, found: Uint32Array, bit: number): boolean {
+  for (let e = 0; e < rule.derivedEntries; e++) {
+    if (!rule.keywordEntries[e]!.some((id) => (found[id]! & bit) !== 0)) return false;
+  }
+  return true;
 }
 
 /** Pattern findings for prepared views (the guard calls this with views it already built). */

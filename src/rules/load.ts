@@ -6,7 +6,7 @@ import { VERSION } from "../version.js";
 import { BUILTIN_PACKS } from "./builtin-packs.js";
 import { compilePattern } from "./compile.js";
 import { KeywordIndex, keywordAlternatives } from "./keyword-index.js";
-import { requiredLiterals } from "./prefilter.js";
+import { requiredLiterals, requiredPrefixes } from "./prefilter.js";
 import { satisfies } from "./semver.js";
 import { validateRulePack, type Rule, type RulePack } from "./schema.js";
 
@@ -24,6 +24,19 @@ export interface CompiledRule {
    * runs when every entry has an alternative in the text; empty: always runs.
    */
   readonly keywordEntries: readonly (readonly number[])[];
+  /** @internal How many of {@link keywordEntries} come first from the pattern: those hold for every match, in each view. */
+  readonly derivedEntries: number;
+  /**
+   * @internal Keyword ids of the strings every match starts with ({@link requiredPrefixes}), or null.
+   * Such a rule is tried only where one of them occurs.
+   */
+  readonly anchors: readonly number[] | null;
+  /**
+   * @internal What the checks run: the pattern with the sticky flag when anchored, else with the
+   * global flag. One compiled form per rule: V8 stops optimising regexps once an isolate has
+   * generated about 1 MB of regexp code, so copies would slow every rule down.
+   */
+  readonly matcher: RegExp;
   readonly source: Rule;
 }
 
@@ -56,6 +69,8 @@ export class RuleSet {
   readonly unfiltered: readonly CompiledRule[];
   /** @internal For each keyword alternative id, the rules that use it. */
   readonly byKeyword: readonly (readonly CompiledRule[])[];
+  /** @internal 1 for the keyword ids that anchor a rule: the scan reports where they occur. */
+  readonly anchorIds: Uint8Array;
 
   /** @internal Use {@link loadRulePacks}. */
   constructor(packs: readonly RulePack[], disable: readonly string[] = []) {
@@ -81,15 +96,18 @@ export class RuleSet {
         } catch (e) {
           throw new RulePackError("RULE_PATTERN_INVALID", `rule "${rule.id}" (${pointer}/pattern) in pack "${pack.id}": ${(e as Error).message}; check the escaping (in JSON, a regex backslash is written "\\\\")`, { packId: pack.id, ruleId: rule.id, pointer: `${pointer}/pattern` }, { cause: e });
         }
-        const entries = [...requiredLiterals(regex.source, regex.flags), ...(rule.keywords ?? []).map(keywordAlternatives)];
-        const keywordEntries = entries.map((entry) =>
-          entry.map((alt) => {
-            let id = alternatives.get(alt);
-            if (id === undefined) alternatives.set(alt, (id = alternatives.size));
-            return id;
-          }),
-        );
-        rules.push({ id: rule.id, packId: pack.id, title: rule.title, category: rule.category, severity: rule.severity, regex, keywordEntries, source: rule });
+        const idOf = (alt: string): number => {
+          let id = alternatives.get(alt);
+          if (id === undefined) alternatives.set(alt, (id = alternatives.size));
+          return id;
+        };
+        const derived = requiredLiterals(regex.source, regex.flags);
+        const keywordEntries = [...derived, ...(rule.keywords ?? []).map(keywordAlternatives)].map((entry) => entry.map(idOf));
+        const prefixes = requiredPrefixes(regex.source, regex.flags);
+        // Anchors too short to be rare ("a", "do") would only make many attempts: such rules are searched.
+        const anchors = prefixes && prefixes.every(distinctiveAnchor) ? prefixes.map(idOf) : null;
+        const matcher = new RegExp(regex.source, `${regex.flags}${anchors ? "y" : "g"}`);
+        rules.push({ id: rule.id, packId: pack.id, title: rule.title, category: rule.category, severity: rule.severity, regex, keywordEntries, derivedEntries: derived.length, anchors, matcher, source: rule });
       });
     }
     this.packs = packs.map((p) => ({ id: p.id, version: p.version, language: p.language, rules: p.rules.length }));
@@ -103,19 +121,26 @@ export class RuleSet {
       if (first) for (const id of first) byKeyword[id]!.push(rule);
     }
     this.byKeyword = byKeyword;
+    this.anchorIds = new Uint8Array(alternatives.size);
+    for (const rule of rules) for (const id of rule.anchors ?? []) this.anchorIds[id] = 1;
   }
 
-  /** Rules whose keyword entries all occur in the texts whose keyword hits are in `found`. */
-  candidates(found: Uint8Array): CompiledRule[] {
+  /** Rules whose keyword entries all occur in the texts whose keyword hits are in `found` (non-zero). */
+  candidates(found: Uint8Array | Uint32Array): CompiledRule[] {
     const out = new Set<CompiledRule>(this.unfiltered);
     for (let id = 0; id < found.length; id++) {
-      if (found[id] !== 1) continue;
+      if (found[id] === 0) continue;
       for (const rule of this.byKeyword[id]!) {
-        if (!out.has(rule) && rule.keywordEntries.every((entry) => entry.some((alt) => found[alt] === 1))) out.add(rule);
+        if (!out.has(rule) && rule.keywordEntries.every((entry) => entry.some((alt) => found[alt] !== 0))) out.add(rule);
       }
     }
     return [...out];
   }
+}
+
+/** Whether a prefix is rare enough to anchor on: 3 UTF-16 units, or one CJK or other non-Latin character. */
+function distinctiveAnchor(prefix: string): boolean {
+  return prefix.length >= 3 || prefix.charCodeAt(0) >= 0x2e80;
 }
 
 /**

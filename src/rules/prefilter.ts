@@ -8,6 +8,13 @@
 interface Info {
   readonly exact: readonly string[] | null;
   readonly clauses: readonly (readonly string[])[];
+  /**
+   * Strings that every non-empty match starts with (`[""]`: unknown); for exact nodes, the exact set.
+   * Used to anchor a rule: the engine then only tries the places where one of them occurs.
+   */
+  readonly prefix: readonly string[];
+  /** Whether the node can match the empty string (for exact nodes: the set holds ""). */
+  readonly nullable: boolean;
 }
 
 /** Most strings in an exact set. */
@@ -23,8 +30,17 @@ const MAX_CLAUSES = 4;
 /** Clause strings are cut to this many code points: a prefix of a required string is required too. */
 const MAX_STRING = 20;
 
-const ANY: Info = { exact: null, clauses: [] };
-const EMPTY: Info = { exact: [""], clauses: [] };
+const ANY: Info = { exact: null, clauses: [], prefix: [""], nullable: true };
+const EMPTY: Info = { exact: [""], clauses: [], prefix: [""], nullable: true };
+/** Most strings in a prefix set. */
+const MAX_PREFIXES = 64;
+/** Prefix strings are cut to this many UTF-16 units: longer ones would add little and cost automaton states. */
+const MAX_PREFIX_LENGTH = 12;
+
+/** An exact node. */
+function exactInfo(strings: readonly string[]): Info {
+  return { exact: strings, clauses: [], prefix: strings, nullable: strings.includes("") };
+}
 
 /**
  * Lower-case letters that `u`+`i` matching treats as equal (simple case folding), by groups; all
@@ -66,6 +82,26 @@ export function requiredLiterals(source: string, flags: string): string[][] {
   return finish(toClauses(info));
 }
 
+/**
+ * Strings that every match of a regex starts with, on folded input (as for {@link requiredLiterals}),
+ * or null when there is no such set (a match could start with anything, or be empty). The engine
+ * then tries the regex only where one of them occurs: with a sticky copy at each such place, which
+ * finds the same first match as a search over the whole text.
+ * @example requiredPrefixes("\\b(?:please\\s+)?(?:ignore|disregard)\\b", "iu") // ["disregard", "ignore", "please\n", "please "]
+ */
+export function requiredPrefixes(source: string, flags: string): string[] | null {
+  if (!flags.includes("u") || flags.includes("v")) return null;
+  let info: Info;
+  try {
+    info = new Parser(source, flags.includes("i")).parse();
+  } catch {
+    return null;
+  }
+  if (info.nullable) return null;
+  const prefixes = minimalPrefixes((info.exact ?? info.prefix).map((s) => s.slice(0, MAX_PREFIX_LENGTH)));
+  return prefixes.includes("") ? null : [...prefixes];
+}
+
 /** Whether a string is distinctive enough to be worth a lookup: 3 code points, or 2 CJK ones. */
 function useful(s: string): boolean {
   if (s.length >= 6) return true;
@@ -84,7 +120,7 @@ function clauseOf(strings: readonly string[]): string[] | null {
   return kept.length <= MAX_CLAUSE ? kept.sort() : null;
 }
 
-function toClauses(info: Info): (readonly string[])[] {
+function toClauses(info: Pick<Info, "exact" | "clauses">): (readonly string[])[] {
   if (info.exact === null) return [...info.clauses];
   const clause = clauseOf(info.exact);
   return clause ? [clause] : [];
@@ -129,7 +165,7 @@ function concat(parts: readonly Info[]): Info {
   const items: Info[] = [];
   for (const part of parts) {
     const last = items[items.length - 1];
-    if (part.exact?.length === 1 && last?.exact?.length === 1) items[items.length - 1] = { exact: [last.exact[0]! + part.exact[0]!], clauses: [] };
+    if (part.exact?.length === 1 && last?.exact?.length === 1) items[items.length - 1] = exactInfo([last.exact[0]! + part.exact[0]!]);
     else items.push(part);
   }
   let run: readonly string[] = [""];
@@ -150,32 +186,80 @@ function concat(parts: readonly Info[]): Info {
     }
     exact = false;
   }
-  if (exact) return { exact: run, clauses: [] };
+  if (exact) return exactInfo(run);
   clauses.push(...toClauses({ exact: run, clauses: [] }));
-  return { exact: null, clauses };
+  return { exact: null, clauses, prefix: sequencePrefix(items), nullable: items.every((i) => i.nullable) };
+}
+
+/**
+ * The prefix set of a sequence, from the right: an exact part is crossed with what follows it; a
+ * non-exact part gives its own prefixes, plus what follows when it can be empty.
+ */
+function sequencePrefix(items: readonly Info[]): readonly string[] {
+  let after: readonly string[] = [""];
+  for (let k = items.length - 1; k >= 0; k--) {
+    const item = items[k]!;
+    if (item.exact !== null) after = crossPrefixes(item.exact, after);
+    else if (item.prefix.includes("")) after = [""];
+    else after = item.nullable ? unionPrefixes([item.prefix, after]) : item.prefix;
+  }
+  return after;
+}
+
+/** Each `a` followed by each `b`, cut to {@link MAX_PREFIX_LENGTH}; just `a` when there would be too many. */
+function crossPrefixes(a: readonly string[], b: readonly string[]): readonly string[] {
+  const out = new Set<string>();
+  for (const x of a) {
+    for (const y of b) {
+      out.add((x + y).slice(0, MAX_PREFIX_LENGTH));
+      if (out.size > MAX_PREFIXES) return unionPrefixes([a]);
+    }
+  }
+  return minimalPrefixes(out);
+}
+
+/** The union of prefix sets (unknown if any is unknown or it grows too big). */
+function unionPrefixes(sets: readonly (readonly string[])[]): readonly string[] {
+  const all = new Set<string>();
+  for (const set of sets) for (const s of set) all.add(s.slice(0, MAX_PREFIX_LENGTH));
+  if (all.has("") || all.size > MAX_PREFIXES) return [""];
+  return minimalPrefixes(all);
+}
+
+/** Drops strings that start with another string of the set: a text holding them holds the shorter one there too. */
+function minimalPrefixes(strings: Iterable<string>): readonly string[] {
+  const sorted = [...new Set(strings)].sort();
+  const out: string[] = [];
+  for (const s of sorted) if (out.length === 0 || !s.startsWith(out[out.length - 1]!)) out.push(s);
+  return out.includes("") ? [""] : out;
 }
 
 function alternate(branches: readonly Info[]): Info {
+  const prefix = unionPrefixes(branches.map((b) => (b.exact ?? b.prefix).filter((s) => s !== "" || b.exact === null)));
+  const nullable = branches.some((b) => b.nullable);
   if (branches.every((b) => b.exact !== null)) {
     const union = [...new Set(branches.flatMap((b) => b.exact!))];
-    if (union.length <= MAX_EXACT) return { exact: union, clauses: [] };
+    if (union.length <= MAX_EXACT) return exactInfo(union);
   }
   // OR of the branches: one clause, the union of each branch's best clause.
   const clause: string[] = [];
   for (const branch of branches) {
     const best = toClauses(branch).sort((a, b) => score(b) - score(a) || a.length - b.length)[0];
-    if (!best) return ANY;
+    if (!best) return { ...ANY, prefix, nullable };
     clause.push(...best);
   }
   const merged = clauseOf(clause);
-  return { exact: null, clauses: merged ? [merged] : [] };
+  return { exact: null, clauses: merged ? [merged] : [], prefix, nullable };
 }
 
 function repeat(child: Info, min: number, max: number): Info {
   if (max === 0) return EMPTY;
-  if (min === 0) return ANY;
   if (min === 1 && max === 1) return child;
-  return { exact: null, clauses: toClauses(child) };
+  // A non-empty match starts with a non-empty match of the child.
+  const first = child.exact === null ? child.prefix : child.exact.filter((s) => s !== "");
+  const prefix = first.length === 0 ? [""] : first;
+  if (min === 0) return { ...ANY, prefix, nullable: true };
+  return { exact: null, clauses: toClauses(child), prefix, nullable: child.nullable };
 }
 
 const HEX = /^[0-9a-fA-F]+$/;
@@ -240,11 +324,11 @@ class Parser {
         this.i++;
         continue;
       }
-      if (text !== "") items.push({ exact: [text], clauses: [] });
+      if (text !== "") items.push(exactInfo([text]));
       text = "";
       items.push(this.quantified());
     }
-    if (text !== "") items.push({ exact: [text], clauses: [] });
+    if (text !== "") items.push(exactInfo([text]));
     return concat(items);
   }
 
@@ -339,11 +423,13 @@ class Parser {
   private classEscape(): number[] | null {
     const c = this.next();
     switch (c) {
+      case "s":
+        // Folded text holds no other whitespace: every run became one space or one line break.
+        return [0x20, 0x0a];
       case "d":
       case "D":
       case "w":
       case "W":
-      case "s":
       case "S":
         return null;
       case "p":
@@ -433,7 +519,7 @@ class Parser {
   private chars(cps: readonly number[]): Info {
     const out = new Set<string>();
     for (const cp of cps) for (const c of this.variants(String.fromCodePoint(cp))) out.add(c);
-    return out.size > MAX_CLASS ? ANY : { exact: [...out], clauses: [] };
+    return out.size > MAX_CLASS ? { ...ANY, nullable: false } : exactInfo([...out]);
   }
 
   /** The characters of folded (lower-case, NFKC) text that `c` matches. */

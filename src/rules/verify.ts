@@ -85,7 +85,7 @@ export function verifyRulePack(pack: unknown, options: VerifyOptions = {}): Veri
       if (list.length < minExamples) problems.push({ ruleId: rule.id, pointer: `${at}/examples/${kind}`, message: `needs at least ${minExamples} "${kind}" examples, has ${list.length}` });
       list.forEach((example, i) => {
         const text = exampleText(example);
-        const views = viewsOf(text);
+        const views = viewsOf(text, only);
         const matched = matchRules(views, only).length > 0;
         if (matched !== (kind === "match")) {
           problems.push({ ruleId: rule.id, pointer: `${at}/examples/${kind}/${i}`, message: `${kind === "match" ? "does not match" : "matches"} ${JSON.stringify(text.slice(0, 80))} (folded: ${JSON.stringify(views[0]!.text.slice(0, 80))})` });
@@ -108,9 +108,9 @@ export function verifyRulePack(pack: unknown, options: VerifyOptions = {}): Veri
   return { packId: valid.id, ok: problems.length === 0, rules: valid.rules.length, problems, slowest: timings.slice(0, 5) };
 }
 
-function viewsOf(text: string): MatchView[] {
+function viewsOf(text: string, rules: RuleSet): MatchView[] {
   const prepared = prepareText(text);
-  return buildViews(prepared, decodePayloads(prepared));
+  return buildViews(prepared, decodePayloads(prepared), rules.keywords);
 }
 
 function textProblems(value: unknown, pointer: string, problems: VerifyProblem[]): void {

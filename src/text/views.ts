@@ -1,4 +1,5 @@
 // The texts the pattern rules run on: folded, compact, and whatever was decoded, each mapped to original spans.
+import type { KeywordIndex } from "../rules/keyword-index.js";
 import { compactView } from "./compact.js";
 import type { DecodedPayload } from "./decode.js";
 import { originalSpan, prepareText, type PreparedText } from "./normalize.js";
@@ -18,13 +19,18 @@ export interface MatchView {
  */
 export const COMPACT_RADIUS = 400;
 
-/** Builds the views for a prepared prompt: folded first, then compact (near its changes), then decoded payloads. */
-export function buildViews(prepared: PreparedText, payloads: readonly DecodedPayload[]): MatchView[] {
+/**
+ * Builds the views for a prepared prompt: folded first, then compact (near its changes), then
+ * decoded payloads. With `keywords`, the compact view is only searched near the changes that
+ * formed a keyword ("ign-ore", "1gn0r3", "i g n o r e"), not near every "well-known" or "snake_case".
+ */
+export function buildViews(prepared: PreparedText, payloads: readonly DecodedPayload[], keywords?: KeywordIndex): MatchView[] {
   const views: MatchView[] = [{ kind: "folded", text: prepared.folded, span: (a, b) => originalSpan(prepared, a, b) }];
   const compact = compactView(prepared);
-  if (compact) {
+  const changes = compact && keywords ? compact.changes.filter((at) => keywords.covers(compact.text, at)) : compact?.changes;
+  if (compact && changes && changes.length > 0) {
     const last = compact.starts.length - 1;
-    for (const [from, to] of windows(compact.changes, compact.text.length)) {
+    for (const [from, to] of windows(changes, compact.text.length)) {
       views.push({
         kind: "compact",
         text: from === 0 && to === compact.text.length ? compact.text : compact.text.slice(from, to),

@@ -1,12 +1,20 @@
 // requiredLiterals: per-construct cases, soundness on every built-in rule's examples, and a fuzz over random regexes.
 import { describe, expect, it } from "vitest";
 import { loadRulePacks } from "../../src/index.js";
-import { requiredLiterals } from "../../src/rules/prefilter.js";
+import { requiredLiterals, requiredPrefixes } from "../../src/rules/prefilter.js";
+import { firstMatch } from "../../src/rules/run.js";
 import { decodePayloads } from "../../src/text/decode.js";
 import { prepareText } from "../../src/text/normalize.js";
 import { buildViews } from "../../src/text/views.js";
 
 const lit = (source: string, flags = "iu"): string[][] => requiredLiterals(source, flags);
+
+/** Matches of `regex` in `text` that start with none of `prefixes` (none is the soundness property). */
+function badStarts(prefixes: readonly string[] | null, regex: RegExp, text: string): string[] {
+  if (prefixes === null) return [];
+  const g = new RegExp(regex.source, `${regex.flags.replace(/[gy]/g, "")}g`);
+  return [...text.matchAll(g)].filter((m) => !prefixes.some((p) => text.startsWith(p, m.index))).map((m) => `${JSON.stringify(m[0])} at ${m.index} starts with none of ${JSON.stringify(prefixes)}`);
+}
 
 /** The clauses that some match of `regex` in `text` violates (none is the soundness property). */
 function violations(clauses: string[][], regex: RegExp, text: string): string[] {
@@ -69,6 +77,12 @@ describe("requiredLiterals: constructs", () => {
     expect(lit("[]foo", "u")).toEqual([]);
   });
 
+  it("reads \\s as the only whitespace folded text holds: a space or a line break", () => {
+    expect(lit("ig\\snore", "u")).toEqual([["ig\nnore", "ig nore"]]);
+    expect(lit("[\\s,]xyz", "u")).toEqual([["\nxyz", " xyz", ",xyz"]]);
+    expect(lit("ig\\s+nore", "u")).toEqual([["nore"]]);
+  });
+
   it("treats backreferences as unknown", () => {
     expect(lit("(foo)\\1bar", "u")).toEqual([["foo"], ["bar"]]);
     expect(lit("(?<w>foo)\\k<w>bar", "u")).toEqual([["foo"], ["bar"]]);
@@ -92,13 +106,39 @@ describe("requiredLiterals: constructs", () => {
 
   it("cuts long strings and drops implied clauses", () => {
     expect(lit("abcdefghijklmnopqrstuvwxyz", "u")).toEqual([["abcdefghijklmnopqrst"]]);
-    expect(lit("(?:foo|bar)\\s(?:foo|bar|baz)", "u")).toEqual([["bar", "foo"]]);
+    expect(lit("(?:foo|bar)\\S(?:foo|bar|baz)", "u")).toEqual([["bar", "foo"]]);
   });
 
   it("returns nothing for what it cannot read", () => {
     expect(lit("foo(", "u")).toEqual([]);
     expect(lit("foo", "")).toEqual([]);
     expect(lit("foo", "v")).toEqual([]);
+  });
+});
+
+describe("requiredPrefixes", () => {
+  const pre = (source: string, flags = "iu"): string[] | null => requiredPrefixes(source, flags);
+
+  it("gives the strings every match starts with, through assertions and optional parts", () => {
+    expect(pre("\\b(?<!not )(?:please\\s+)?(?:ignore|disregard)\\b")).toEqual(["disregard", "ignore", "please\n", "please "]);
+    expect(pre("ignore(?: all)? instructions")).toEqual(["ignore all", "ignore instr"]);
+    expect(pre("(?:a|b)?c", "u")).toEqual(["a", "b", "c"]);
+    expect(pre("[\\s,]+ab", "u")).toEqual(["\n", " ", ","]);
+    expect(pre("(foo)\\1", "u")).toEqual(["foo"]);
+  });
+
+  it("keeps the shortest of strings that start one another", () => {
+    expect(pre("ignore|ignoring|ign", "u")).toEqual(["ign"]);
+    expect(pre("ig\\s*nore|ign", "u")).toEqual(["ig\n", "ig ", "ign"]);
+  });
+
+  it("knows nothing when a match can be empty or start anywhere", () => {
+    expect(pre("x*", "u")).toBeNull();
+    expect(pre("foo|", "u")).toBeNull();
+    expect(pre(".foo", "u")).toBeNull();
+    expect(pre("\\w+ is", "u")).toBeNull();
+    expect(pre("(?:foo|\\d)bar", "u")).toBeNull();
+    expect(pre("foo", "")).toBeNull();
   });
 });
 
@@ -142,17 +182,42 @@ describe("requiredLiterals: soundness", () => {
     let matched = 0;
     for (const rule of rules.rules) {
       const clauses = requiredLiterals(rule.regex.source, rule.regex.flags);
+      const prefixes = requiredPrefixes(rule.regex.source, rule.regex.flags);
       for (const example of rule.source.examples.match) {
         const text = typeof example === "string" ? example : example.text;
         const prepared = prepareText(text);
         for (const view of buildViews(prepared, decodePayloads(prepared))) {
           if (rule.regex.test(view.text)) matched++;
           bad.push(...violations(clauses, rule.regex, view.text).map((v) => `${rule.id}: ${v}`));
+          bad.push(...badStarts(prefixes, rule.regex, view.text).map((v) => `${rule.id}: ${v}`));
         }
       }
     }
     expect(bad).toEqual([]);
     expect(matched).toBeGreaterThan(rules.rules.length);
+  });
+
+  it("anchors most built-in rules, and an anchored run finds what a search finds", () => {
+    const rules = builtins();
+    expect(rules.rules.filter((r) => r.anchors !== null).length / rules.rules.length).toBeGreaterThan(0.5);
+    const bad: string[] = [];
+    let compared = 0;
+    for (const rule of rules.rules) {
+      const examples = [...rule.source.examples.match, ...rule.source.examples.noMatch].map((e) => (typeof e === "string" ? e : e.text));
+      for (const text of [examples.join("\n"), ...examples]) {
+        const prepared = prepareText(text);
+        for (const view of buildViews(prepared, decodePayloads(prepared))) {
+          const places = new Map<number, number[]>();
+          rules.keywords.scan(view.text, new Uint32Array(rules.keywords.size), 1, rules.anchorIds, places);
+          const expected = rule.regex.exec(view.text);
+          const got = firstMatch(rule, view.text, places);
+          compared++;
+          if (got?.index !== expected?.index || got?.[0] !== expected?.[0]) bad.push(`${rule.id} on ${JSON.stringify(view.text.slice(0, 60))}: ${got?.index} vs ${expected?.index}`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(compared).toBeGreaterThan(rules.rules.length * 4);
   });
 
   it("still finds every built-in rule on its own match examples", () => {
@@ -241,10 +306,12 @@ describe("requiredLiterals: fuzz", () => {
         continue;
       }
       const clauses = requiredLiterals(gen.source, flags);
+      const prefixes = requiredPrefixes(gen.source, flags);
       for (let k = 0; k < 8; k++) {
         const text = `${pick(["", "x ", "ab"])}${gen.sample()}${pick(["", " y", "ba"])}`.normalize("NFKC").toLowerCase();
         if (regex.test(text)) matches++;
         bad.push(...violations(clauses, regex, text).map((v) => `/${gen.source}/${flags}: ${v}`));
+        bad.push(...badStarts(prefixes, regex, text).map((v) => `/${gen.source}/${flags}: ${v}`));
       }
     }
     expect(bad.slice(0, 10)).toEqual([]);

@@ -1,0 +1,42 @@
+// Runs one compiled rule over a text: at the places where its required prefixes occur, or by a search.
+import type { CompiledRule } from "./load.js";
+
+/**
+ * Where each anchor keyword occurs in one text (start offsets, ascending), from
+ * {@link KeywordIndex.scan}.
+ */
+export type AnchorPlaces = ReadonlyMap<number, readonly number[]>;
+
+/**
+ * The rule's first match in `text` that starts at or after `from`: the same match a search from
+ * `from` would give. An anchored rule is tried with its sticky matcher only where one of the strings
+ * every match starts with occurs (in order, so the first success is the leftmost match); any other
+ * rule is searched with its global matcher.
+ */
+export function firstMatch(rule: CompiledRule, text: string, places: AnchorPlaces, from = 0): RegExpExecArray | null {
+  const matcher = rule.matcher;
+  if (rule.anchors === null) {
+    matcher.lastIndex = from;
+    return matcher.exec(text);
+  }
+  const starts = placesOf(rule.anchors, places, from);
+  for (let k = 0; k < starts.length; k++) {
+    if (k > 0 && starts[k] === starts[k - 1]) continue;
+    matcher.lastIndex = starts[k]!;
+    const m = matcher.exec(text);
+    if (m) return m;
+  }
+  return null;
+}
+
+/** The sorted start offsets (at or after `from`) of the given anchor keywords. */
+function placesOf(anchors: readonly number[], places: AnchorPlaces, from: number): number[] {
+  const out: number[] = [];
+  for (const id of anchors) {
+    const list = places.get(id);
+    if (list === undefined) continue;
+    for (let k = 0; k < list.length; k++) if (list[k]! >= from) out.push(list[k]!);
+  }
+  if (out.length > 1) out.sort((a, b) => a - b);
+  return out;
+}
