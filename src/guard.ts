@@ -155,7 +155,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
   const onVerdict = opts.onVerdict === undefined ? undefined : functionOption<NonNullable<GuardOptions["onVerdict"]>>("onVerdict", opts.onVerdict);
   const logger = opts.logger === undefined ? console : validateLogger(opts.logger);
   const structure = resolveStructure(opts.structure, maxLength);
-  const rules = resolvePatterns(opts.patterns);
+  const rules = resolvePatterns(opts.patterns).compile();
   const patternsOn = opts.patterns !== false;
   const history = resolveHistory(opts, logger, rules, flagAt);
   const settings = Object.freeze({ flagAt, blockAt, mode, maxLength });

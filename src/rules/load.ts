@@ -6,7 +6,7 @@ import { VERSION } from "../version.js";
 import { BUILTIN_PACKS } from "./builtin-packs.js";
 import { compilePattern } from "./compile.js";
 import { KeywordIndex, keywordAlternatives } from "./keyword-index.js";
-import { requiredLiterals, requiredPrefixes } from "./prefilter.js";
+import { analyzePattern } from "./prefilter.js";
 import { satisfies } from "./semver.js";
 import { validateRulePack, type Rule, type RulePack } from "./schema.js";
 
@@ -101,9 +101,8 @@ export class RuleSet {
           if (id === undefined) alternatives.set(alt, (id = alternatives.size));
           return id;
         };
-        const derived = requiredLiterals(regex.source, regex.flags);
+        const { literals: derived, prefixes } = analyzePattern(regex.source, regex.flags);
         const keywordEntries = [...derived, ...(rule.keywords ?? []).map(keywordAlternatives)].map((entry) => entry.map(idOf));
-        const prefixes = requiredPrefixes(regex.source, regex.flags);
         // Anchors too short to be rare ("a", "do") would only make many attempts: such rules are searched.
         const anchors = prefixes && prefixes.every(distinctiveAnchor) ? prefixes.map(idOf) : null;
         const matcher = new RegExp(regex.source, `${regex.flags}${anchors ? "y" : "g"}`);
@@ -123,6 +122,30 @@ export class RuleSet {
     this.byKeyword = byKeyword;
     this.anchorIds = new Uint8Array(alternatives.size);
     for (const rule of rules) for (const id of rule.anchors ?? []) this.anchorIds[id] = 1;
+  }
+
+  private compiled = false;
+
+  /**
+   * Compiles every rule's matcher now (for Latin-1 and for other text), instead of on first use.
+   * The order matters: V8 stops optimising regexps once a process holds about 16 MB of executable
+   * code, so the rules that must search a whole text (not anchored) go first, and the anchored ones,
+   * which are only tried at a few places, after. `createGuard` calls this once (about 0.5 s for the
+   * built-in packs); afterwards the first requests are as fast as the rest.
+   */
+  compile(): this {
+    if (this.compiled) return this;
+    this.compiled = true;
+    // V8 compiles to machine code at once only for texts of 1,000 characters or more.
+    const latin = "warm up ".repeat(125);
+    const samples = [latin, `${latin}\u4e2d`];
+    for (const rule of [...this.rules.filter((r) => r.anchors === null), ...this.rules.filter((r) => r.anchors !== null)]) {
+      for (const sample of samples) {
+        rule.matcher.lastIndex = 0;
+        rule.matcher.exec(sample);
+      }
+    }
+    return this;
   }
 
   /** Rules whose keyword entries all occur in the texts whose keyword hits are in `found` (non-zero). */
@@ -192,5 +215,5 @@ export function readPackFile(path: string): RulePack {
 let builtinDefault: RuleSet | undefined;
 /** All built-in packs, compiled once per process on first use. */
 export function defaultRuleSet(): RuleSet {
-  return (builtinDefault ??= loadRulePacks());
+  return (builtinDefault ??= loadRulePacks().compile());
 }

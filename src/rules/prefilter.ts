@@ -72,14 +72,7 @@ for (const group of CASE_GROUPS) {
  * @example requiredLiterals("ignor(?:e|ing)\\s+(?:all\\s+)?previous", "iu") // [["previous"], ["ignore", "ignoring"]]
  */
 export function requiredLiterals(source: string, flags: string): string[][] {
-  if (!flags.includes("u") || flags.includes("v")) return [];
-  let info: Info;
-  try {
-    info = new Parser(source, flags.includes("i")).parse();
-  } catch {
-    return [];
-  }
-  return finish(toClauses(info));
+  return analyzePattern(source, flags).literals;
 }
 
 /**
@@ -90,16 +83,20 @@ export function requiredLiterals(source: string, flags: string): string[][] {
  * @example requiredPrefixes("\\b(?:please\\s+)?(?:ignore|disregard)\\b", "iu") // ["disregard", "ignore", "please\n", "please "]
  */
 export function requiredPrefixes(source: string, flags: string): string[] | null {
-  if (!flags.includes("u") || flags.includes("v")) return null;
+  return analyzePattern(source, flags).prefixes;
+}
+
+/** {@link requiredLiterals} and {@link requiredPrefixes} from one parse of the pattern. */
+export function analyzePattern(source: string, flags: string): { literals: string[][]; prefixes: string[] | null } {
+  if (!flags.includes("u") || flags.includes("v")) return { literals: [], prefixes: null };
   let info: Info;
   try {
     info = new Parser(source, flags.includes("i")).parse();
   } catch {
-    return null;
+    return { literals: [], prefixes: null };
   }
-  if (info.nullable) return null;
-  const prefixes = minimalPrefixes((info.exact ?? info.prefix).map((s) => s.slice(0, MAX_PREFIX_LENGTH)));
-  return prefixes.includes("") ? null : [...prefixes];
+  const prefixes = info.nullable ? [""] : minimalPrefixes((info.exact ?? info.prefix).map((s) => s.slice(0, MAX_PREFIX_LENGTH)));
+  return { literals: finish(toClauses(info)), prefixes: prefixes.includes("") ? null : [...prefixes] };
 }
 
 /** Whether a string is distinctive enough to be worth a lookup: 3 code points, or 2 CJK ones. */
