@@ -2,6 +2,7 @@
 import { excerpt } from "../internal/excerpt.js";
 import { fingerprint, shapeOf } from "../internal/fingerprint.js";
 import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
+import { KeywordHits } from "../rules/keyword-index.js";
 import { firstMatch, type AnchorPlaces } from "../rules/run.js";
 import { DEFAULT_FLAG_AT, scoreFindings } from "../score.js";
 import type { HistoryEntry } from "../stores/types.js";
@@ -170,7 +171,7 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
   const variants = [full];
   if (parts.length > 1) for (let skip = 0; skip < parts.length; skip++) variants.push(join(parts.filter((_, i) => i !== skip), head));
   // Every variant is scanned: a required literal can span a join that only a variant has.
-  const found = new Uint8Array(rules.keywords.size);
+  const found = new KeywordHits(rules.keywords.size);
   const places = variants.map((variant) => {
     const located = new Map<number, number[]>();
     rules.keywords.scan(variant.text, found, 1, rules.anchorIds, located);
@@ -178,12 +179,12 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
   });
   const candidates = rules.candidates(found);
   if (candidates.length === 0) return;
-  const inHead = new Uint8Array(rules.keywords.size);
+  const inHead = new KeywordHits(rules.keywords.size);
   rules.keywords.scan(head, inHead);
   const reported = new Set<CompiledRule>();
   for (const rule of candidates) {
     if (reported.size >= 5) break;
-    const tries = rule.keywordEntries.some((entry) => entry.some((id) => inHead[id] === 1)) ? variants.length : 1;
+    const tries = rule.keywordEntries.some((entry) => entry.some((id) => inHead.found[id] !== 0)) ? variants.length : 1;
     for (let t = 0; t < tries; t++) {
       const variant = variants[t]!;
       const hit = crossingMatch(rule, variant, places[t]!);

@@ -42,25 +42,29 @@ export interface RuleMatch {
 /** Matches of the candidate rules in each view: at most one per rule (the first view that matches wins). */
 export function matchRules(views: readonly MatchView[], rules: RuleSet): RuleMatch[] {
   // One bit per view (views past the 31st share the last bit, which only means they are never skipped).
-  const found = new Uint32Array(rules.keywords.size);
-  const places = views.map((view, v) => {
-    const located = new Map<number, number[]>();
-    rules.keywords.scan(view.text, found, viewBit(v), rules.anchorIds, located);
-    return located;
-  });
-  const matches: RuleMatch[] = [];
-  for (const rule of rules.candidates(found)) {
-    for (let v = 0; v < views.length; v++) {
-      if (!derivedIn(rule, found, viewBit(v))) continue;
-      const view = views[v]!;
-      const m = firstMatch(rule, view.text, places[v]!);
-      if (m) {
-        matches.push({ rule, view, index: m.index, length: m[0].length });
-        break;
+  const hits = rules.scratch;
+  try {
+    const places = views.map((view, v) => {
+      const located = new Map<number, number[]>();
+      rules.keywords.scan(view.text, hits, viewBit(v), rules.anchorIds, located);
+      return located;
+    });
+    const matches: RuleMatch[] = [];
+    for (const rule of rules.candidates(hits)) {
+      for (let v = 0; v < views.length; v++) {
+        if (!derivedIn(rule, hits.found, viewBit(v))) continue;
+        const view = views[v]!;
+        const m = firstMatch(rule, view.text, places[v]!);
+        if (m) {
+          matches.push({ rule, view, index: m.index, length: m[0].length });
+          break;
+        }
       }
     }
+    return matches;
+  } finally {
+    hits.clear();
   }
-  return matches;
 }
 
 function viewBit(v: number): number {

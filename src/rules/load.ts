@@ -5,7 +5,7 @@ import type { Severity } from "../types.js";
 import { VERSION } from "../version.js";
 import { BUILTIN_PACKS } from "./builtin-packs.js";
 import { compilePattern } from "./compile.js";
-import { KeywordIndex, keywordAlternatives } from "./keyword-index.js";
+import { KeywordHits, KeywordIndex, keywordAlternatives } from "./keyword-index.js";
 import { analyzePattern } from "./prefilter.js";
 import { satisfies } from "./semver.js";
 import { validateRulePack, type Rule, type RulePack } from "./schema.js";
@@ -102,7 +102,10 @@ export class RuleSet {
           return id;
         };
         const { literals: derived, prefixes } = analyzePattern(regex.source, regex.flags);
-        const keywordEntries = [...derived, ...(rule.keywords ?? []).map(keywordAlternatives)].map((entry) => entry.map(idOf));
+        // An author keyword entry with a short Latin alternative ("a", "he", " ") is in nearly every
+        // text: it filters nothing and would only slow the scan down, so it is left out.
+        const authored = (rule.keywords ?? []).map(keywordAlternatives).filter((entry) => !entry.some(isCommonString));
+        const keywordEntries = [...derived, ...authored].map((entry) => entry.map(idOf));
         // Anchors too short to be rare ("a", "do") would only make many attempts: such rules are searched.
         const anchors = prefixes && prefixes.every(distinctiveAnchor) ? prefixes.map(idOf) : null;
         const matcher = new RegExp(regex.source, `${regex.flags}${anchors ? "y" : "g"}`);
@@ -120,6 +123,7 @@ export class RuleSet {
       if (first) for (const id of first) byKeyword[id]!.push(rule);
     }
     this.byKeyword = byKeyword;
+    this.scratch = new KeywordHits(alternatives.size);
     this.anchorIds = new Uint8Array(alternatives.size);
     for (const rule of rules) for (const id of rule.anchors ?? []) this.anchorIds[id] = 1;
   }
@@ -148,11 +152,14 @@ export class RuleSet {
     return this;
   }
 
-  /** Rules whose keyword entries all occur in the texts whose keyword hits are in `found` (non-zero). */
-  candidates(found: Uint8Array | Uint32Array): CompiledRule[] {
+  /** @internal A scratch {@link KeywordHits} for synchronous use; clear it after use. */
+  readonly scratch: KeywordHits;
+
+  /** Rules whose keyword entries all occur in the scanned texts. */
+  candidates(hits: KeywordHits): CompiledRule[] {
+    const found = hits.found;
     const out = new Set<CompiledRule>(this.unfiltered);
-    for (let id = 0; id < found.length; id++) {
-      if (found[id] === 0) continue;
+    for (const id of hits.ids) {
       for (const rule of this.byKeyword[id]!) {
         if (!out.has(rule) && rule.keywordEntries.every((entry) => entry.some((alt) => found[alt] !== 0))) out.add(rule);
       }
@@ -161,9 +168,14 @@ export class RuleSet {
   }
 }
 
+/** Shorter than 3 UTF-16 units and not CJK: found in almost any text. */
+function isCommonString(s: string): boolean {
+  return s.length < 3 && [...s].every((c) => c.charCodeAt(0) < 0x2e80);
+}
+
 /** Whether a prefix is rare enough to anchor on: 3 UTF-16 units, or one CJK or other non-Latin character. */
 function distinctiveAnchor(prefix: string): boolean {
-  return prefix.length >= 3 || prefix.charCodeAt(0) >= 0x2e80;
+  return !isCommonString(prefix);
 }
 
 /**

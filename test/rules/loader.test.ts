@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkPatterns, createGuard, loadRulePacks, RulePackError, isPromptSecurityError, type RulePack } from "../../src/index.js";
 import { compilePattern } from "../../src/rules/compile.js";
+import { KeywordHits } from "../../src/rules/keyword-index.js";
 import { satisfies } from "../../src/rules/semver.js";
 
 const fixtures = join(import.meta.dirname, "../fixtures");
@@ -63,7 +64,7 @@ describe("loadRulePacks: third-party packs", () => {
 
   it("skips a rule whose keywords are absent (the prefilter) and runs it when all are present", () => {
     const rules = loadRulePacks({ builtins: "none", packs: [good] });
-    expect(rules.candidates(new Uint8Array(rules.keywords.size))).toEqual([]);
+    expect(rules.candidates(new KeywordHits(rules.keywords.size))).toEqual([]);
     expect(checkPatterns("speak like a buccaneer", { rules }).findings).toEqual([]);
   });
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { loadRulePacks } from "../../src/index.js";
 import { requiredLiterals, requiredPrefixes } from "../../src/rules/prefilter.js";
+import { KeywordHits } from "../../src/rules/keyword-index.js";
 import { firstMatch } from "../../src/rules/run.js";
 import { decodePayloads } from "../../src/text/decode.js";
 import { prepareText } from "../../src/text/normalize.js";
@@ -208,7 +209,7 @@ describe("requiredLiterals: soundness", () => {
         const prepared = prepareText(text);
         for (const view of buildViews(prepared, decodePayloads(prepared))) {
           const places = new Map<number, number[]>();
-          rules.keywords.scan(view.text, new Uint32Array(rules.keywords.size), 1, rules.anchorIds, places);
+          rules.keywords.scan(view.text, new KeywordHits(rules.keywords.size), 1, rules.anchorIds, places);
           const expected = rule.regex.exec(view.text);
           const got = firstMatch(rule, view.text, places);
           compared++;
@@ -226,7 +227,7 @@ describe("requiredLiterals: soundness", () => {
       const text = rule.source.examples.match.map((e) => (typeof e === "string" ? e : e.text)).join("\n");
       const prepared = prepareText(text);
       const views = buildViews(prepared, decodePayloads(prepared));
-      const found = new Uint8Array(rules.keywords.size);
+      const found = new KeywordHits(rules.keywords.size);
       for (const view of views) rules.keywords.scan(view.text, found);
       if (views.some((v) => rule.regex.test(v.text))) expect(rules.candidates(found), rule.id).toContain(rule);
     }
