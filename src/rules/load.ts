@@ -168,10 +168,11 @@ export class RuleSet {
   }
 }
 
-/** Shorter than 3 UTF-16 units and not CJK: found in almost any text. */
+/** Shorter than 3 UTF-16 units, of letters (not CJK), digits, spaces or common punctuation: in almost any text. */
 function isCommonString(s: string): boolean {
-  return s.length < 3 && [...s].every((c) => c.charCodeAt(0) < 0x2e80);
+  return s.length < 3 && COMMON_CHARS.test(s);
 }
+const COMMON_CHARS = /^(?:(?![\u2e80-\uffff])[\p{L}\p{N}\s.,;:!?'"()-])+$/u;
 
 /** Whether a prefix is rare enough to anchor on: 3 UTF-16 units, or one CJK or other non-Latin character. */
 function distinctiveAnchor(prefix: string): boolean {
