@@ -152,8 +152,9 @@ export class KeywordIndex {
   }
 
   /**
-   * Whether a distinctive keyword occurrence in `text` covers the position `at` (only the text
-   * around it is scanned). Distinctive: 4 UTF-16 units, or 2 for CJK; "ign" or "do " form too easily.
+   * Whether a distinctive keyword occurrence in `text` spans the boundary before position `at`
+   * (starts before it and ends after it); only the text around it is scanned. Distinctive: 4 UTF-16
+   * units, or 2 for CJK; "ign" or "do " form too easily.
    */
   covers(text: string, at: number): boolean {
     const from = Math.max(0, at - this.maxLength + 1);
@@ -166,7 +167,7 @@ export class KeywordIndex {
       const hits = out[state]!;
       for (let h = 0; h < hits.length; h++) {
         const length = lengths[hits[h]!]!;
-        if (i + 1 - length <= at && (length >= 4 || (length >= 2 && text.charCodeAt(i) >= 0x2e80))) return true;
+        if (i + 1 - length < at && (length >= 4 || (length >= 2 && text.charCodeAt(i) >= 0x2e80))) return true;
       }
     }
     return false;
