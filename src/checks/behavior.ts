@@ -172,11 +172,7 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
   if (parts.length > 1) for (let skip = 0; skip < parts.length; skip++) variants.push(join(parts.filter((_, i) => i !== skip), head));
   // Every variant is scanned: a required literal can span a join that only a variant has.
   const found = new KeywordHits(rules.keywords.size);
-  const places = variants.map((variant) => {
-    const located = new Map<number, number[]>();
-    rules.keywords.scan(variant.text, found, 1, rules.anchorIds, located);
-    return located;
-  });
+  const places = variants.map((variant) => rules.locate(variant.text, found));
   const candidates = rules.candidates(found);
   if (candidates.length === 0) return;
   const inHead = new KeywordHits(rules.keywords.size);

@@ -44,11 +44,7 @@ export function matchRules(views: readonly MatchView[], rules: RuleSet): RuleMat
   // One bit per view (views past the 31st share the last bit, which only means they are never skipped).
   const hits = rules.scratch;
   try {
-    const places = views.map((view, v) => {
-      const located = new Map<number, number[]>();
-      rules.keywords.scan(view.text, hits, viewBit(v), rules.anchorIds, located);
-      return located;
-    });
+    const places = views.map((view, v) => rules.locate(view.text, hits, viewBit(v)));
     const matches: RuleMatch[] = [];
     for (const rule of rules.candidates(hits)) {
       for (let v = 0; v < views.length; v++) {

@@ -7,6 +7,7 @@ import { BUILTIN_PACKS } from "./builtin-packs.js";
 import { compilePattern } from "./compile.js";
 import { KeywordHits, KeywordIndex, keywordAlternatives } from "./keyword-index.js";
 import { analyzePattern } from "./prefilter.js";
+import type { AnchorPlaces } from "./run.js";
 import { satisfies } from "./semver.js";
 import { validateRulePack, type Rule, type RulePack } from "./schema.js";
 
@@ -33,8 +34,8 @@ export interface CompiledRule {
   readonly anchors: readonly number[] | null;
   /**
    * @internal What the checks run: the pattern with the sticky flag when anchored, else with the
-   * global flag. One compiled form per rule: V8 stops optimising regexps once an isolate has
-   * generated about 1 MB of regexp code, so copies would slow every rule down.
+   * global flag. One compiled form per rule: V8 stops optimising regexps once a process holds about
+   * 16 MB of executable code, so copies would slow every rule down (see {@link RuleSet.compile}).
    */
   readonly matcher: RegExp;
   readonly source: Rule;
@@ -69,8 +70,11 @@ export class RuleSet {
   readonly unfiltered: readonly CompiledRule[];
   /** @internal For each keyword alternative id, the rules that use it. */
   readonly byKeyword: readonly (readonly CompiledRule[])[];
-  /** @internal 1 for the keyword ids that anchor a rule: the scan reports where they occur. */
-  readonly anchorIds: Uint8Array;
+  /** 1 for the keyword ids that anchor a rule: {@link locate} reports where they occur. */
+  private readonly anchorIds: Uint8Array;
+  /** @internal A scratch {@link KeywordHits} for synchronous use; clear it after use. */
+  readonly scratch: KeywordHits;
+  private compiled = false;
 
   /** @internal Use {@link loadRulePacks}. */
   constructor(packs: readonly RulePack[], disable: readonly string[] = []) {
@@ -107,7 +111,7 @@ export class RuleSet {
         const authored = (rule.keywords ?? []).map(keywordAlternatives).filter((entry) => !entry.some(isCommonString));
         const keywordEntries = [...derived, ...authored].map((entry) => entry.map(idOf));
         // Anchors too short to be rare ("a", "do") would only make many attempts: such rules are searched.
-        const anchors = prefixes && prefixes.every(distinctiveAnchor) ? prefixes.map(idOf) : null;
+        const anchors = prefixes && !prefixes.some(isCommonString) ? prefixes.map(idOf) : null;
         const matcher = new RegExp(regex.source, `${regex.flags}${anchors ? "y" : "g"}`);
         rules.push({ id: rule.id, packId: pack.id, title: rule.title, category: rule.category, severity: rule.severity, regex, keywordEntries, derivedEntries: derived.length, anchors, matcher, source: rule });
       });
@@ -127,8 +131,6 @@ export class RuleSet {
     this.anchorIds = new Uint8Array(alternatives.size);
     for (const rule of rules) for (const id of rule.anchors ?? []) this.anchorIds[id] = 1;
   }
-
-  private compiled = false;
 
   /**
    * Compiles every rule's matcher now (for Latin-1 and for other text), instead of on first use.
@@ -152,8 +154,15 @@ export class RuleSet {
     return this;
   }
 
-  /** @internal A scratch {@link KeywordHits} for synchronous use; clear it after use. */
-  readonly scratch: KeywordHits;
+  /**
+   * @internal Scans `text` into `hits` (ORing in `bit`) and returns where the anchor keywords occur,
+   * for `firstMatch` (src/rules/run.ts).
+   */
+  locate(text: string, hits: KeywordHits, bit = 1): AnchorPlaces {
+    const places = new Map<number, number[]>();
+    this.keywords.scan(text, hits, bit, this.anchorIds, places);
+    return places;
+  }
 
   /** Rules whose keyword entries all occur in the scanned texts. */
   candidates(hits: KeywordHits): CompiledRule[] {
@@ -173,11 +182,6 @@ function isCommonString(s: string): boolean {
   return s.length < 3 && COMMON_CHARS.test(s);
 }
 const COMMON_CHARS = /^(?:(?![\u2e80-\uffff])[\p{L}\p{N}\s.,;:!?'"()-])+$/u;
-
-/** Whether a prefix is rare enough to anchor on: 3 UTF-16 units, or one CJK or other non-Latin character. */
-function distinctiveAnchor(prefix: string): boolean {
-  return !isCommonString(prefix);
-}
 
 /**
  * Loads, validates and compiles rule packs, once (at `createGuard`).

@@ -95,8 +95,9 @@ export function analyzePattern(source: string, flags: string): { literals: strin
   } catch {
     return { literals: [], prefixes: null };
   }
+  // A match that can be empty, or start with anything (""), gives no anchor.
   const prefixes = info.nullable ? [""] : minimalPrefixes((info.exact ?? info.prefix).map((s) => s.slice(0, MAX_PREFIX_LENGTH)));
-  return { literals: finish(toClauses(info)), prefixes: prefixes.includes("") ? null : [...prefixes] };
+  return { literals: finish(toClauses(info)), prefixes: prefixes[0] === "" ? null : [...prefixes] };
 }
 
 /** Whether a string is distinctive enough to be worth a lookup: 3 code points, or 2 CJK ones. */
@@ -227,8 +228,9 @@ function unionPrefixes(sets: readonly (readonly string[])[]): readonly string[] 
 function minimalPrefixes(strings: Iterable<string>): readonly string[] {
   const sorted = [...new Set(strings)].sort();
   const out: string[] = [];
+  // Sorted, so "" (unknown) comes first and absorbs everything.
   for (const s of sorted) if (out.length === 0 || !s.startsWith(out[out.length - 1]!)) out.push(s);
-  return out.includes("") ? [""] : out;
+  return out;
 }
 
 function alternate(branches: readonly Info[]): Info {

@@ -208,8 +208,7 @@ describe("requiredLiterals: soundness", () => {
       for (const text of [examples.join("\n"), ...examples]) {
         const prepared = prepareText(text);
         for (const view of buildViews(prepared, decodePayloads(prepared))) {
-          const places = new Map<number, number[]>();
-          rules.keywords.scan(view.text, new KeywordHits(rules.keywords.size), 1, rules.anchorIds, places);
+          const places = rules.locate(view.text, new KeywordHits(rules.keywords.size));
           const expected = rule.regex.exec(view.text);
           const got = firstMatch(rule, view.text, places);
           compared++;
