@@ -10,9 +10,10 @@ import { delimiter, join } from "node:path";
 import { MemoryHistoryStore } from "../dist/index.js";
 import { RedisHistoryStore } from "../dist/redis.js";
 
-// The guard's defaults: history.maxEvents 32, history.ttlMs 15 min, tails needed for the newest
-// behavior.fragmentWindow (8) entries only.
-const LIMITS = { maxEvents: 32, ttlMs: 900_000, textEvents: 8 };
+// The guard's defaults: history.maxEvents 32, history.ttlMs 15 min, tails (at most 160 characters) needed
+// only for the newest behavior.fragmentWindow (8) entries and only as many as the 480-character join uses.
+const LIMITS = { maxEvents: 32, ttlMs: 900_000, textEvents: 8, textChars: 480 };
+const TAIL = { long: 160, short: 48 }; // a prompt of 160+ characters, and a short chat message
 // Unique, flat strings cut from pregenerated random text: `toString(enc, start, end)` copies, so no entry
 // pins a larger string, and generating millions of them stays cheap.
 const POOL_HEX = Buffer.from(randomBytes(1 << 19).toString("hex"), "latin1");
@@ -20,6 +21,8 @@ const POOL_B64 = Buffer.from(randomBytes(3 << 18).toString("base64"), "latin1");
 let cursor = 0;
 const cut = (pool, n) => { const at = (cursor = (cursor + 9973) % (pool.length - n)); return pool.toString("latin1", at, at + n); };
 const hex = (n) => cut(POOL_HEX, n);
+/** A flat copy of `s` (padStart and + build ropes, which cost more memory than the guard's flat keys). */
+const flat = (s) => Buffer.from(s, "latin1").toString("latin1");
 const quantiles = (times) => {
   times.sort((a, b) => a - b);
   const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
@@ -28,27 +31,29 @@ const quantiles = (times) => {
 const fmt = (us) => (us < 10 ? us.toFixed(2) : us.toFixed(1)).padStart(7);
 
 /** An entry as the guard writes it; `tail` makes the string unique and flat (not a slice of a larger one). */
-function guardEntry(at, withTail) {
-  const e = { at, score: 0.1, ruleIds: [], fingerprint: hex(16), shape: hex(16) };
-  if (withTail) e.tail = cut(POOL_B64, 256); // 256 characters, like the guard's TAIL_LENGTH
+function guardEntry(at, tailLength = TAIL.long) {
+  const e = { at, score: 0.1, ruleIds: [], fingerprint: hex(13), shape: hex(13) };
+  if (tailLength > 0) e.tail = cut(POOL_B64, tailLength);
   return e;
 }
 
-// --- heap child: node --expose-gc stores.bench.mjs --heap <tail|notail> ---------------------------------
+// --- heap child: node --expose-gc stores.bench.mjs --heap <long|short|none> -------------------------------
+// Counts the JS heap and the ArrayBuffers the store holds (typed-array contents live outside the heap).
 if (process.argv[2] === "--heap") {
-  const withTail = process.argv[3] === "tail";
+  const tailLength = TAIL[process.argv[3]] ?? 0;
   const clients = 100_000;
   const perClient = 32;
+  const usage = () => { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
   globalThis.gc();
-  const before = process.memoryUsage().heapUsed;
+  const before = usage();
   const store = new MemoryHistoryStore({ maxKeys: clients });
   const now = Date.now();
   for (let c = 0; c < clients; c++) {
-    const key = c.toString(16).padStart(32, "0"); // distinct, as long as the guard's hashed keys
-    for (let i = 0; i < perClient; i++) store.record(key, guardEntry(now + i, withTail), LIMITS);
+    const key = flat(c.toString(16).padStart(32, "0")); // distinct, flat and as long as the guard's hashed keys
+    for (let i = 0; i < perClient; i++) store.record(key, guardEntry(now + i, tailLength), LIMITS);
   }
   globalThis.gc();
-  const used = process.memoryUsage().heapUsed - before;
+  const used = usage() - before;
   console.log(JSON.stringify({ used, size: store.size }));
   process.exit(0);
 }
@@ -63,9 +68,9 @@ for (const clients of want("memory") ? [1_000, 100_000] : []) {
   const store = new MemoryHistoryStore({ maxKeys: clients });
   const keys = Array.from({ length: clients }, (_, c) => c.toString(16).padStart(32, "0"));
   const now = Date.now();
-  const shared = Array.from({ length: 32 }, (_, i) => guardEntry(now - 32 + i, true));
+  const shared = Array.from({ length: 32 }, (_, i) => guardEntry(now - 32 + i));
   for (const key of keys) for (const e of shared) store.record(key, e, LIMITS); // full 32-entry windows
-  const fresh = Array.from({ length: 1024 }, (_, i) => guardEntry(now + i, true));
+  const fresh = Array.from({ length: 1024 }, (_, i) => guardEntry(now + i));
   const rec = [];
   const peek = [];
   const rounds = 200_000;
@@ -85,13 +90,13 @@ for (const clients of want("memory") ? [1_000, 100_000] : []) {
 }
 
 // --- memory: heap with 100k clients x 32 entries -------------------------------------------------------
-for (const variant of want("heap") ? ["tail", "notail"] : []) {
+const HEAP_LABELS = { long: "prompts of 160+ characters", short: "48-character prompts", none: "retainText: false (no tails)" };
+for (const variant of want("heap") ? Object.keys(HEAP_LABELS) : []) {
   const child = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=4096", new URL(import.meta.url).pathname, "--heap", variant], { encoding: "utf8" });
   if (child.status !== 0) { console.log(`memory heap (${variant}): child failed: ${child.stderr.trim().split("\n").at(-1)}`); continue; }
   const { used, size } = JSON.parse(child.stdout);
   const mb = used / 1024 / 1024;
-  const label = variant === "tail" ? "guard defaults (256-char tails, newest 8 kept)" : "retainText: false (no tails)";
-  console.log(`memory heap, ${size} clients x 32 entries ${label.padEnd(40)} ${mb.toFixed(0).padStart(5)} MB  (${(used / size).toFixed(0)} B/client, target <= 200 MB: ${mb <= 200 ? "met" : "MISSED"})`);
+  console.log(`memory heap + ArrayBuffers, ${size} clients x 32 entries, ${HEAP_LABELS[variant].padEnd(29)} ${mb.toFixed(0).padStart(5)} MB  (${(used / size).toFixed(0)} B/client, target <= 200 MB: ${mb <= 200 ? "met" : "MISSED"})`);
 }
 
 // --- redis: record and peek latency on loopback --------------------------------------------------------
@@ -132,13 +137,13 @@ try {
   const now = Date.now();
   const usedMemory = async () => Number(String(await client.sendCommand(["INFO", "memory"])).match(/used_memory:(\d+)/)?.[1] ?? NaN);
   const memoryBefore = await usedMemory();
-  await Promise.all(keys.map(async (key) => { for (let i = 0; i < 32; i++) await store.record(key, guardEntry(now + i, true), LIMITS); })); // full windows
+  await Promise.all(keys.map(async (key) => { for (let i = 0; i < 32; i++) await store.record(key, guardEntry(now + i), LIMITS); })); // full windows
   const perClient = (await usedMemory() - memoryBefore) / keys.length;
   const rec = [];
   const peek = [];
   for (let i = 0; i < 5_000; i++) {
     const key = keys[(i * 7919) % keys.length];
-    const e = guardEntry(Date.now(), true);
+    const e = guardEntry(Date.now());
     const t0 = process.hrtime.bigint();
     await store.record(key, e, LIMITS);
     const t1 = process.hrtime.bigint();
@@ -157,7 +162,7 @@ try {
   let next = 0;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next < total) { const i = next++; await store.record(keys[(i * 7919) % keys.length], guardEntry(Date.now(), true), LIMITS); }
+    while (next < total) { const i = next++; await store.record(keys[(i * 7919) % keys.length], guardEntry(Date.now()), LIMITS); }
   }));
   console.log(`redis record throughput with ${inFlight} in flight: ${Math.round((total / (performance.now() - t0)) * 1000)} records/s`);
   for (const key of keys) await store.clear(key);

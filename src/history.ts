@@ -1,5 +1,5 @@
 // The guard's side of client history: option checks, hashed keys, one store call per prompt, timeouts and outages.
-import { BEHAVIOR_DEFAULTS, behaviorFindings, entryFor, type BehaviorOptions } from "./checks/behavior.js";
+import { BEHAVIOR_DEFAULTS, behaviorFindings, entryFor, JOIN_LENGTH, type BehaviorOptions } from "./checks/behavior.js";
 import { ConfigError } from "./errors.js";
 import { definedOnly, functionOption, numberInRange, objectOption, oneOf, positiveInteger, rejectUnknownKeys, toggle } from "./internal/options.js";
 import { sha256Hex } from "./internal/sha256.js";
@@ -136,7 +136,7 @@ export function resolveHistory(o: HistoryGuardOptions, logger: Logger, rules: Ru
   const timeoutMs = o.storeTimeoutMs === undefined ? HISTORY_DEFAULTS.storeTimeoutMs : positiveInteger("storeTimeoutMs", o.storeTimeoutMs);
   const failClosed = (o.onStoreError === undefined ? "allow" : oneOf("onStoreError", o.onStoreError, ["allow", "block"] as const)) === "block";
   const now = o.now === undefined ? Date.now : functionOption<() => number>("now", o.now);
-  return new HistoryTracker({ store, limits: { maxEvents, ttlMs, textEvents: behavior.fragmentWindow }, behavior, retainText, timeoutMs, failClosed, now, logger, rules, flagAt });
+  return new HistoryTracker({ store, limits: { maxEvents, ttlMs, textEvents: behavior.fragmentWindow, textChars: JOIN_LENGTH }, behavior, retainText, timeoutMs, failClosed, now, logger, rules, flagAt });
 }
 
 function resolveBehavior(value: true | object): Required<BehaviorOptions> {
@@ -167,7 +167,7 @@ function validateStore(value: unknown): HistoryStore {
 
 /** The store key of a client: 32 hex digits of SHA-256(clientId). Raw ids and tokens never reach a store. */
 export function clientKey(clientId: string): string {
-  return sha256Hex(encoder.encode(clientId)).slice(0, 32);
+  return sha256Hex(encoder.encode(clientId), 32);
 }
 const encoder = new TextEncoder();
 

@@ -10,7 +10,7 @@ const encoder = new TextEncoder();
  */
 export function defaultClientKey(authorization: string | null | undefined, remoteAddress: string | null | undefined): string | undefined {
   const token = bearerToken(authorization);
-  if (token !== undefined) return `key:${sha256Hex(encoder.encode(token)).slice(0, 32)}`;
+  if (token !== undefined) return `key:${sha256Hex(encoder.encode(token), 32)}`;
   return remoteAddress ? `ip:${remoteAddress}` : undefined;
 }
 

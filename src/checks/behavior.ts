@@ -52,7 +52,7 @@ export const TAIL_LENGTH = 160;
 /** How much of the current prompt's start takes part in a cross-prompt match. */
 const HEAD_LENGTH = 256;
 /** Most characters of earlier prompts (their tails, newest first) joined with the current one. */
-const JOIN_LENGTH = 480;
+export const JOIN_LENGTH = 480;
 
 /** The prompt being judged, as {@link checkBehavior} needs it. */
 export interface BehaviorInput {

@@ -1,6 +1,7 @@
-// Fingerprints of normalised prompts for repetition runs: FNV-1a 64-bit, hex (not a secret, just an identity).
+// Fingerprints of normalised prompts for repetition runs: FNV-1a 64-bit cut to 52 bits, hex (not a
+// secret, just an identity; 52 bits fit a float64 exactly, so the memory store keeps them as numbers).
 
-/** FNV-1a 64-bit hash of the UTF-16 code units of `text`, as 16 hex digits. */
+/** FNV-1a 64-bit hash of the UTF-16 code units of `text`, its low 52 bits as 13 hex digits. */
 export function fingerprint(text: string): string {
   return fnv(text, null);
 }
@@ -36,5 +37,5 @@ function fnv(text: string, skip: ((c: number) => boolean) | null): string {
     const c3 = t3 + (c2 >>> 16) + (h1 << 8);
     h0 = t0 & 0xffff; h1 = c1 & 0xffff; h2 = c2 & 0xffff; h3 = c3 & 0xffff;
   }
-  return [h3, h2, h1, h0].map((h) => h.toString(16).padStart(4, "0")).join("");
+  return (h3 & 0xf).toString(16) + [h2, h1, h0].map((h) => h.toString(16).padStart(4, "0")).join("");
 }

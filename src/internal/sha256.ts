@@ -11,8 +11,11 @@ const K = new Uint32Array([
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-/** SHA-256 of `data` as 64 lower-case hex digits. */
-export function sha256Hex(data: Uint8Array): string {
+/**
+ * SHA-256 of `data` as lower-case hex: the first `digits` (a multiple of 8, at most 64) of its 64 digits.
+ * The result is one flat string, not a slice or a concatenation of parts (stores keep it as a key).
+ */
+export function sha256Hex(data: Uint8Array, digits = 64): string {
   const bitLength = data.length * 8;
   const padded = new Uint8Array(((data.length + 9 + 63) >> 6) << 6);
   padded.set(data);
@@ -40,7 +43,7 @@ export function sha256Hex(data: Uint8Array): string {
     }
     h[0] = h[0]! + a; h[1] = h[1]! + b; h[2] = h[2]! + c; h[3] = h[3]! + d; h[4] = h[4]! + e; h[5] = h[5]! + f; h[6] = h[6]! + g; h[7] = h[7]! + hh;
   }
-  let hex = "";
-  for (const x of h) hex += x.toString(16).padStart(8, "0");
-  return hex;
+  const words: string[] = [];
+  for (let i = 0; i < digits / 8; i++) words.push(h[i]!.toString(16).padStart(8, "0"));
+  return words.join("");
 }

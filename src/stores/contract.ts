@@ -226,6 +226,23 @@ export function describeHistoryStore(
       }
     }));
 
+    it("keeps the newest tails that fill textChars (empty tails cost nothing); older entries may lose only their tail", withStore(async (s, t, key) => {
+      const k = key("text-chars");
+      const text: HistoryLimits = { maxEvents: 8, ttlMs: limits(8).ttlMs, textEvents: 8, textChars: 20 };
+      // 11-character tails, one empty: the newest three entries (11 + 1, 0, 11 + 1 characters) fill 20.
+      const written = [1, 2, 3, 4, 5, 6].map((n) => ({ ...entry(t.now() + n, n), tail: n === 5 ? "" : `tail ${n} \u00e9bc` }));
+      let fromRecord: readonly HistoryEntry[] = [];
+      for (const e of written) fromRecord = await s.record(k, e, text);
+      for (const [label, window] of [["record", fromRecord], ["peek", await s.peek(k, text)]] as const) {
+        assert.equal(window.length, written.length, label);
+        for (const [i, got] of window.entries()) {
+          const want = written[i]!;
+          if (i >= written.length - 3 || "tail" in got) assert.deepStrictEqual(got, want, `${label} entry ${i}`);
+          else assert.deepStrictEqual(got, withoutTail(want), `${label} entry ${i} without its tail`);
+        }
+      }
+    }));
+
     it("lands every one of many concurrent records on one key, each seeing a distinct window", withStore(async (s, t, key) => {
       const k = key("concurrent");
       const n = 25;

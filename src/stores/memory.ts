@@ -7,7 +7,7 @@ import type { HistoryEntry, HistoryLimits, HistoryStore } from "./types.js";
 export interface MemoryHistoryStoreOptions {
   /**
    * Most clients kept; the least recently seen client is forgotten first.
-   * About 1.5 KB per client with 32 entries, so the default stays well under 200 MB.
+   * Under 2 KB per client with 32 entries and the guard's defaults, so the default stays under 200 MB.
    * @default 100_000
    */
   readonly maxKeys?: number;
@@ -24,8 +24,9 @@ const KNOWN = { maxKeys: true, now: true } as const;
  * Keeps each client's recent prompts in this process (lru-cache). A client's window holds at most
  * `limits.maxEvents` entries no older than `limits.ttlMs`; a client not seen for `ttlMs` is dropped,
  * and past `maxKeys` clients the least recently seen goes first. Every call answers synchronously.
- * Entries are packed (numbers in typed arrays, fingerprints as integers, text only for the newest
- * `limits.textEvents` entries), about 40 bytes per entry plus its text.
+ * Entries are packed (four unboxed numbers each, fingerprints as integers, text only for the newest
+ * entries that `limits.textEvents` and `limits.textChars` allow): with the guard's defaults, 100,000
+ * clients with full windows take under 200 MB (see the README's figures).
  * Use `RedisHistoryStore` (`promptward/redis`) when several gateway instances share clients.
  * @example const guard = createGuard({ store: new MemoryHistoryStore({ maxKeys: 10_000 }) });
  */
@@ -53,7 +54,7 @@ export class MemoryHistoryStore implements HistoryStore {
     let window = this.#cache.get(key);
     if (!window) window = new PackedWindow();
     window.drop(this.#now() - limits.ttlMs, limits.maxEvents - 1);
-    window.push(entry, limits.maxEvents, limits.textEvents ?? limits.maxEvents);
+    window.push(entry, limits.maxEvents, limits.textEvents ?? limits.maxEvents, limits.textChars ?? Infinity);
     this.#cache.set(key, window, { ttl: limits.ttlMs });
     return window.entries(0);
   }
@@ -72,20 +73,25 @@ export class MemoryHistoryStore implements HistoryStore {
   }
 }
 
-const NO_RULES: readonly string[] = Object.freeze([]);
-const HEX16 = /^[0-9a-f]{16}$/;
+/** Fingerprints the guard writes: 13 hex digits (52 bits), exact as a float64. */
+const HEX13 = /^[0-9a-f]{13}$/;
+/** Numbers per entry in {@link PackedWindow.num}: at, score, fingerprint, shape (-1: none). */
+const SLOTS = 4;
 
 /**
- * One client's entries, oldest first, packed into one buffer: per entry `at`, `score` and the two
- * 64-bit fingerprints (as 32-bit halves) in four float64 slots; per entry two references in `refs`:
- * the tail, and {@link SHAPE_NO_RULES} (the common case), {@link Meta} or a whole odd entry (one
- * whose fingerprints are not 16 hex digits: a caller's own format).
+ * One client's entries, oldest first, in plain arrays (no typed arrays: at 32 entries their objects
+ * cost more than the data):
+ * - `num`: per entry `at`, `score`, and the fingerprint and shape as integers (unboxed doubles), in an
+ *   array sized exactly (grown by doubling up to `maxEvents`, shifted in place when entries leave);
+ * - `tails`: the tails of the newest `tails.length` entries only (older text is released);
+ * - `metas`: null while every entry is a guard entry without rule ids (the common case); otherwise per
+ *   entry `undefined`, its frozen rule ids, or a whole {@link Odd} entry (a caller's own format).
  */
 class PackedWindow {
   length = 0;
-  num = new Float64Array(SLOTS * 4);
-  u32 = new Uint32Array(this.num.buffer);
-  refs: unknown[] = new Array(REFS * 4).fill(undefined);
+  num: number[] = [];
+  tails: (string | undefined)[] = [];
+  metas: (readonly string[] | Odd | undefined)[] | null = null;
 
   /** Index of the first entry not older than `cutoff`, keeping at most `room` entries. */
   firstKept(cutoff: number, room: number): number {
@@ -99,57 +105,51 @@ class PackedWindow {
     const from = this.firstKept(cutoff, room);
     if (from === 0) return;
     this.num.copyWithin(0, from * SLOTS, this.length * SLOTS);
-    this.refs.copyWithin(0, from * REFS, this.length * REFS);
     this.length -= from;
-    this.refs.fill(undefined, this.length * REFS);
+    if (this.tails.length > this.length) this.tails = this.tails.slice(this.tails.length - this.length);
+    if (this.metas !== null) {
+      this.metas = this.metas.slice(from);
+      if (this.metas.every((m) => m === undefined)) this.metas = null;
+    }
   }
 
-  push(entry: HistoryEntry, maxEvents: number, textEvents: number): void {
+  push(entry: HistoryEntry, maxEvents: number, textEvents: number, textChars: number): void {
+    const { at, score, fingerprint, shape, ruleIds } = entry;
+    const packed = typeof at === "number" && typeof score === "number" && HEX13.test(fingerprint) && (shape === undefined || HEX13.test(shape));
     const i = this.length;
     if ((i + 1) * SLOTS > this.num.length) this.grow(Math.min(Math.max(4, i * 2), Math.max(maxEvents, i + 1)));
     const b = i * SLOTS;
-    this.num[b] = entry.at;
-    this.num[b + 1] = entry.score;
-    const packable = HEX16.test(entry.fingerprint) && (entry.shape === undefined || HEX16.test(entry.shape));
-    let meta: unknown;
-    if (packable) {
-      this.u32[(b + 2) * 2] = parseInt(entry.fingerprint.slice(0, 8), 16);
-      this.u32[(b + 2) * 2 + 1] = parseInt(entry.fingerprint.slice(8), 16);
-      if (entry.shape !== undefined) {
-        this.u32[(b + 3) * 2] = parseInt(entry.shape.slice(0, 8), 16);
-        this.u32[(b + 3) * 2 + 1] = parseInt(entry.shape.slice(8), 16);
-      }
-      meta = entry.ruleIds.length === 0 && entry.shape !== undefined ? SHAPE_NO_RULES : new Meta(Object.freeze([...entry.ruleIds]), entry.shape !== undefined);
-    } else {
-      meta = Object.freeze({ ...entry, ruleIds: Object.freeze([...entry.ruleIds]) });
-    }
-    this.refs[i * REFS] = entry.tail;
-    this.refs[i * REFS + 1] = meta;
+    this.num[b] = Number(at);
+    this.num[b + 1] = packed ? score : 0;
+    this.num[b + 2] = packed ? parseInt(fingerprint, 16) : 0;
+    this.num[b + 3] = packed && shape !== undefined ? parseInt(shape, 16) : -1;
     this.length = i + 1;
-    // Only the newest `textEvents` entries take part in fragment matching: older text is released.
-    if (this.length > textEvents) this.refs[(this.length - textEvents - 1) * REFS] = undefined;
+    const meta = !packed ? new Odd(entry) : ruleIds.length > 0 ? Object.freeze([...ruleIds]) : undefined;
+    if (meta !== undefined && this.metas === null) this.metas = new Array<undefined>(i).fill(undefined);
+    this.metas?.push(meta);
+    this.tails = keptTails(this.tails, entry.tail, textEvents, textChars);
   }
 
   /** Fresh entry objects from index `from` on (callers may keep them; they never change). */
   entries(from: number): HistoryEntry[] {
     const out: HistoryEntry[] = [];
-    for (let i = from; i < this.length; i++) {
-      const b = i * SLOTS;
-      const tail = this.refs[i * REFS] as string | undefined;
-      const meta = this.refs[i * REFS + 1];
-      if (meta !== SHAPE_NO_RULES && !(meta instanceof Meta)) {
-        const odd = meta as HistoryEntry;
-        out.push(odd.tail === tail ? odd : withoutTail(odd));
+    const { num, tails, metas, length } = this;
+    const firstTail = length - tails.length;
+    for (let i = from; i < length; i++) {
+      const tail = i >= firstTail ? tails[i - firstTail] : undefined;
+      const meta = metas === null ? undefined : metas[i];
+      if (meta instanceof Odd) {
+        out.push(tail === undefined ? meta.entry : { ...meta.entry, tail });
         continue;
       }
-      const m = meta as Meta;
+      const b = i * SLOTS;
       const e: { at: number; score: number; ruleIds: readonly string[]; fingerprint: string; shape?: string; tail?: string } = {
-        at: this.num[b]!,
-        score: this.num[b + 1]!,
-        ruleIds: m.ruleIds,
-        fingerprint: hex8(this.u32[(b + 2) * 2]!) + hex8(this.u32[(b + 2) * 2 + 1]!),
+        at: num[b]!,
+        score: num[b + 1]!,
+        ruleIds: meta ?? NO_RULES,
+        fingerprint: hex13(num[b + 2]!),
       };
-      if (m.hasShape) e.shape = hex8(this.u32[(b + 3) * 2]!) + hex8(this.u32[(b + 3) * 2 + 1]!);
+      if (num[b + 3]! >= 0) e.shape = hex13(num[b + 3]!);
       if (tail !== undefined) e.tail = tail;
       out.push(e);
     }
@@ -157,27 +157,52 @@ class PackedWindow {
   }
 
   private grow(capacity: number): void {
-    const num = new Float64Array(capacity * SLOTS);
-    num.set(this.num);
+    const num = new Array<number>(capacity * SLOTS).fill(0.5); // doubles from the start: unboxed storage
+    for (let k = 0; k < this.length * SLOTS; k++) num[k] = this.num[k]!;
     this.num = num;
-    this.u32 = new Uint32Array(num.buffer);
-    const refs = new Array(capacity * REFS).fill(undefined);
-    for (let k = 0; k < this.length * REFS; k++) refs[k] = this.refs[k];
-    this.refs = refs;
   }
 }
-const SLOTS = 4;
-const REFS = 2;
 
-/** Rule ids and whether a shape fingerprint is present, for a packed entry. */
-class Meta {
-  constructor(readonly ruleIds: readonly string[], readonly hasShape: boolean) {}
+/**
+ * The tails after appending `tail`, as a new array of exactly the kept ones: those of the newest
+ * entries that fragment matching can use, at most `textEvents` entries and only as many non-empty
+ * tails as fill `textChars` characters (one separator each), newest first. Leading entries without
+ * text are not kept either.
+ */
+function keptTails(tails: readonly (string | undefined)[], tail: string | undefined, textEvents: number, textChars: number): (string | undefined)[] {
+  const all = tails.length + 1;
+  const at = (k: number): string | undefined => (k === tails.length ? tail : tails[k]);
+  let first = all;
+  for (let room = textChars; first > 0 && all - first < textEvents && room > 0; ) {
+    const t = at(--first);
+    if (t !== undefined && t.length > 0) room -= t.length + 1;
+  }
+  while (first < all && at(first) === undefined) first++;
+  const kept = new Array<string | undefined>(all - first);
+  for (let k = first; k < all; k++) kept[k - first] = at(k);
+  return kept;
 }
-const SHAPE_NO_RULES = new Meta(NO_RULES, true);
 
-function withoutTail(entry: HistoryEntry): HistoryEntry {
-  const { tail: _tail, ...rest } = entry;
-  return rest;
+const NO_RULES: readonly string[] = Object.freeze([]);
+
+/** An entry kept whole (without its tail, which lives in `tails`): a caller's own fingerprint format. */
+class Odd {
+  readonly entry: HistoryEntry;
+  constructor(entry: HistoryEntry) {
+    const { tail: _tail, ...rest } = entry;
+    this.entry = Object.freeze({ ...rest, ruleIds: Object.freeze([...entry.ruleIds]) });
+  }
 }
 
-const hex8 = (n: number): string => n.toString(16).padStart(8, "0");
+const HEX_DIGIT = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
+
+/** `n` (a 52-bit integer) as 13 hex digits; 20x faster than `toString(16)` on a non-small integer. */
+function hex13(n: number): string {
+  const hi = Math.floor(n / 0x1_0000_0000);
+  const lo = (n - hi * 0x1_0000_0000) >>> 0;
+  const d = HEX_DIGIT;
+  return String.fromCharCode(
+    d[(hi >>> 16) & 15]!, d[(hi >>> 12) & 15]!, d[(hi >>> 8) & 15]!, d[(hi >>> 4) & 15]!, d[hi & 15]!,
+    d[lo >>> 28]!, d[(lo >>> 24) & 15]!, d[(lo >>> 20) & 15]!, d[(lo >>> 16) & 15]!, d[(lo >>> 12) & 15]!, d[(lo >>> 8) & 15]!, d[(lo >>> 4) & 15]!, d[lo & 15]!,
+  );
+}

@@ -25,6 +25,12 @@ export interface HistoryLimits {
    * a store may drop older tails to save memory. Absent: keep every tail.
    */
   readonly textEvents?: number;
+  /**
+   * Of those, only the newest non-empty tails that together fill `textChars` characters (counting one
+   * separator each, the entry that crosses the limit included) need keeping; a store may drop older
+   * tails. Absent: no character limit.
+   */
+  readonly textChars?: number;
 }
 
 /** A value or a promise of it: in-memory stores answer synchronously. */
