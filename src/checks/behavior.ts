@@ -2,8 +2,7 @@
 import { excerpt } from "../internal/excerpt.js";
 import { fingerprint, shapeOf } from "../internal/fingerprint.js";
 import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
-import { KeywordHits } from "../rules/keyword-index.js";
-import { firstMatch, type AnchorPlaces } from "../rules/run.js";
+import { derivedIn, firstMatch, textBit, type AnchorPlaces } from "../rules/run.js";
 import { DEFAULT_FLAG_AT, scoreFindings } from "../score.js";
 import type { HistoryEntry } from "../stores/types.js";
 import { originalSpan, prepareText, type PreparedText } from "../text/normalize.js";
@@ -170,35 +169,45 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
   // too, for the rules with a keyword in the current prompt (the rest only on the full join).
   const variants = [full];
   if (parts.length > 1) for (let skip = 0; skip < parts.length; skip++) variants.push(join(parts.filter((_, i) => i !== skip), head));
-  // Every variant is scanned: a required literal can span a join that only a variant has.
-  const found = new KeywordHits(rules.keywords.size);
-  const places = variants.map((variant) => rules.locate(variant.text, found));
-  const candidates = rules.candidates(found);
-  if (candidates.length === 0) return;
-  const inHead = new KeywordHits(rules.keywords.size);
-  rules.keywords.scan(head, inHead);
-  const reported = new Set<CompiledRule>();
-  for (const rule of candidates) {
-    if (reported.size >= 5) break;
-    const tries = rule.keywordEntries.some((entry) => entry.some((id) => inHead.found[id] !== 0)) ? variants.length : 1;
-    for (let t = 0; t < tries; t++) {
-      const variant = variants[t]!;
-      const hit = crossingMatch(rule, variant, places[t]!);
-      if (!hit) continue;
-      reported.add(rule);
-      const used = variant.parts.slice(hit.first);
-      findings.push({
-        check: "behavior",
-        ruleId: "behavior.fragmentation",
-        category: rule.category,
-        severity: rule.severity,
-        message: `"${rule.title}" (${rule.id}) matches across ${used.length + 1} prompts (earlier ones at ${used.map((e) => new Date(e.at).toISOString()).join(", ")}): ${excerpt(hit.text, 80)}`,
-        span: originalSpan(prepared, 0, hit.endInCurrent),
-      });
-      break;
+  // Every variant is scanned (one bit each): a required literal can span a join that only a variant has.
+  const hits = rules.scratch;
+  try {
+    const places = variants.map((variant, v) => rules.locate(variant.text, hits, textBit(v)));
+    const candidates = rules.candidates(hits);
+    if (candidates.length === 0) return;
+    rules.keywords.scan(head, hits, HEAD_BIT);
+    const reported = new Set<CompiledRule>();
+    for (const rule of candidates) {
+      if (reported.size >= 5) break;
+      const tries = rule.keywordEntries.some((entry) => entry.some((id) => (hits.found[id]! & HEAD_BIT) !== 0)) ? variants.length : 1;
+      for (let t = 0; t < tries; t++) {
+        const variant = variants[t]!;
+        if (!derivedIn(rule, hits.found, textBit(t))) continue;
+        const hit = crossingMatch(rule, variant, places[t]!);
+        if (!hit) continue;
+        reported.add(rule);
+        const used = variant.parts.slice(hit.first);
+        findings.push({
+          check: "behavior",
+          ruleId: "behavior.fragmentation",
+          category: rule.category,
+          severity: rule.severity,
+          message: `"${rule.title}" (${rule.id}) matches across ${used.length + 1} prompts (earlier ones at ${used.map((e) => new Date(e.at).toISOString()).join(", ")}): ${excerpt(hit.text, 80)}`,
+          span: originalSpan(prepared, 0, hit.endInCurrent),
+        });
+        break;
+      }
     }
+  } finally {
+    hits.clear();
   }
 }
+
+/**
+ * The bit of the current prompt's head in the hit set; the variants use the low bits (past 30 variants
+ * they share bits with it, which only makes the checks more conservative: the head is in every variant).
+ */
+const HEAD_BIT = 1 << 30;
 
 interface Joined {
   readonly text: string;

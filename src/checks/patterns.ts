@@ -1,7 +1,7 @@
 // checkPatterns: runs the compiled rule packs over the folded, compact and decoded views of a prompt.
 import { excerpt } from "../internal/excerpt.js";
 import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
-import { firstMatch } from "../rules/run.js";
+import { derivedIn, firstMatch, textBit } from "../rules/run.js";
 import { scoreFindings } from "../score.js";
 import { decodePayloads } from "../text/decode.js";
 import { prepareText } from "../text/normalize.js";
@@ -44,11 +44,11 @@ export function matchRules(views: readonly MatchView[], rules: RuleSet): RuleMat
   // One bit per view (views past the 31st share the last bit, which only means they are never skipped).
   const hits = rules.scratch;
   try {
-    const places = views.map((view, v) => rules.locate(view.text, hits, viewBit(v)));
+    const places = views.map((view, v) => rules.locate(view.text, hits, textBit(v)));
     const matches: RuleMatch[] = [];
     for (const rule of rules.candidates(hits)) {
       for (let v = 0; v < views.length; v++) {
-        if (!derivedIn(rule, hits.found, viewBit(v))) continue;
+        if (!derivedIn(rule, hits.found, textBit(v))) continue;
         const view = views[v]!;
         const m = firstMatch(rule, view.text, places[v]!);
         if (m) {
@@ -63,17 +63,6 @@ export function matchRules(views: readonly MatchView[], rules: RuleSet): RuleMat
   }
 }
 
-function viewBit(v: number): number {
-  return v < 31 ? 1 << v : 1 << 31;
-}
-
-/** Whether each keyword entry derived from the pattern occurs in the view: if not, it cannot match there. */
-function derivedIn(rule: CompiledRule, found: Uint32Array, bit: number): boolean {
-  for (let e = 0; e < rule.derivedEntries; e++) {
-    if (!rule.keywordEntries[e]!.some((id) => (found[id]! & bit) !== 0)) return false;
-  }
-  return true;
-}
 
 /** Pattern findings for prepared views (the guard calls this with views it already built). */
 export function patternFindings(views: readonly MatchView[], rules: RuleSet, original: string): Finding[] {

@@ -28,22 +28,28 @@ export class KeywordHits {
 
 /** States this close to the root get a dense ASCII transition row (128 entries, 512 bytes each). */
 const DENSE_DEPTH = 3;
+/** Above this many children, a state's children are found by binary search instead of a linear one. */
+const LINEAR_CHILDREN = 8;
 
 /**
  * Multi-string matcher built once at construction; `scan` is linear in the text length,
- * whatever the number of keywords.
+ * whatever the number of keywords. The automaton lives in flat typed arrays: per state its children
+ * (sorted by code unit), its failure link and the keyword ids ending there.
  */
 export class KeywordIndex {
-  /** Transitions per state, keyed by UTF-16 code unit. */
-  private readonly next: Map<number, number>[] = [new Map()];
-  private readonly fail: number[] = [0];
-  /** Keyword ids that end at each state (including those reached by failure links). */
-  private readonly out: number[][] = [[]];
+  /** Children of state s: `childChar` / `childTo` from `childStart[s]` to `childStart[s + 1]`, sorted by code unit. */
+  private readonly childStart: Int32Array;
+  private readonly childChar: Uint16Array;
+  private readonly childTo: Int32Array;
+  private readonly fail: Int32Array;
+  /** Keyword ids that end at state s (including those reached by failure links): `outIds` from `outStart[s]` to `outStart[s + 1]`. */
+  private readonly outStart: Int32Array;
+  private readonly outIds: Int32Array;
   /** Length (UTF-16 units) of each keyword. */
   private readonly lengths: Uint16Array;
   /**
    * For the shallow states (where a scan spends most of its steps), the next state for every ASCII
-   * code unit, failure links already followed: one array read per character instead of map lookups.
+   * code unit, failure links already followed: one array read per character.
    */
   private readonly ascii: Int32Array;
   /** Row of each state in {@link ascii}, or -1 for deeper states. */
@@ -55,74 +61,114 @@ export class KeywordIndex {
   constructor(keywords: readonly string[]) {
     this.lengths = Uint16Array.from(keywords, (w) => w.length);
     this.maxLength = keywords.reduce((max, w) => Math.max(max, w.length), 0);
+    this.size = keywords.length;
+    // Build a trie of maps, then flatten it.
+    const next: Map<number, number>[] = [new Map()];
+    const ends: number[][] = [[]];
     keywords.forEach((word, id) => {
       let state = 0;
       for (let i = 0; i < word.length; i++) {
         const c = word.charCodeAt(i);
-        let to = this.next[state]!.get(c);
+        let to = next[state]!.get(c);
         if (to === undefined) {
-          to = this.next.length;
-          this.next.push(new Map());
-          this.fail.push(0);
-          this.out.push([]);
-          this.next[state]!.set(c, to);
+          to = next.length;
+          next.push(new Map());
+          ends.push([]);
+          next[state]!.set(c, to);
         }
         state = to;
       }
-      this.out[state]!.push(id);
+      ends[state]!.push(id);
     });
-    this.size = keywords.length;
-    // Breadth-first failure links.
+    const states = next.length;
+    // Breadth-first failure links and outputs.
+    const fail = new Int32Array(states);
     const queue: number[] = [];
-    for (const to of this.next[0]!.values()) queue.push(to);
+    for (const to of next[0]!.values()) queue.push(to);
     for (let q = 0; q < queue.length; q++) {
       const state = queue[q]!;
-      for (const [c, to] of this.next[state]!) {
-        let f = this.fail[state]!;
-        while (f !== 0 && !this.next[f]!.has(c)) f = this.fail[f]!;
-        const target = this.next[f]!.get(c);
-        this.fail[to] = target !== undefined && target !== to ? target : 0;
-        this.out[to]!.push(...this.out[this.fail[to]!]!);
+      for (const [c, to] of next[state]!) {
+        let f = fail[state]!;
+        while (f !== 0 && !next[f]!.has(c)) f = fail[f]!;
+        const target = next[f]!.get(c);
+        fail[to] = target !== undefined && target !== to ? target : 0;
+        ends[to]!.push(...ends[fail[to]!]!);
         queue.push(to);
       }
     }
+    this.fail = fail;
+    this.childStart = new Int32Array(states + 1);
+    this.childChar = new Uint16Array(states - 1);
+    this.childTo = new Int32Array(states - 1);
+    this.outStart = new Int32Array(states + 1);
+    this.outIds = new Int32Array(ends.reduce((n, e) => n + e.length, 0));
+    for (let state = 0, k = 0, o = 0; state < states; state++) {
+      this.childStart[state] = k;
+      for (const [c, to] of [...next[state]!].sort((a, b) => a[0] - b[0])) {
+        this.childChar[k] = c;
+        this.childTo[k++] = to;
+      }
+      this.outStart[state] = o;
+      for (const id of ends[state]!) this.outIds[o++] = id;
+      this.childStart[state + 1] = k;
+      this.outStart[state + 1] = o;
+    }
     // Dense ASCII rows for the states at most DENSE_DEPTH deep, in breadth-first order so that a
     // state's failure target (always shallower) has its row before the state does.
-    const depth = new Uint8Array(this.next.length);
-    for (const to of this.next[0]!.values()) depth[to] = 1;
+    const depth = new Uint8Array(states);
+    for (const to of next[0]!.values()) depth[to] = 1;
     const shallow = [0];
     for (const state of queue) {
-      for (const to of this.next[state]!.values()) depth[to] = depth[state]! + 1;
+      for (const to of next[state]!.values()) depth[to] = depth[state]! + 1;
       if (depth[state]! <= DENSE_DEPTH) shallow.push(state);
     }
-    this.rowOf = new Int32Array(this.next.length).fill(-1);
+    this.rowOf = new Int32Array(states).fill(-1);
     this.ascii = new Int32Array(shallow.length * 128);
     shallow.forEach((state, row) => {
       this.rowOf[state] = row;
       for (let c = 0; c < 128; c++) {
-        const to = this.next[state]!.get(c);
-        this.ascii[row * 128 + c] = to !== undefined ? to : state === 0 ? 0 : this.ascii[this.rowOf[this.fail[state]!]! * 128 + c]!;
+        const to = next[state]!.get(c);
+        this.ascii[row * 128 + c] = to !== undefined ? to : state === 0 ? 0 : this.ascii[this.rowOf[fail[state]!]! * 128 + c]!;
       }
     });
   }
 
+  /** The child of `state` for code unit `c`, or -1. */
+  private child(state: number, c: number): number {
+    const { childChar } = this;
+    let lo = this.childStart[state]!;
+    let hi = this.childStart[state + 1]!;
+    if (hi - lo <= LINEAR_CHILDREN) {
+      for (; lo < hi; lo++) if (childChar[lo] === c) return this.childTo[lo]!;
+      return -1;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = childChar[mid]!;
+      if (m === c) return this.childTo[mid]!;
+      if (m < c) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+
   /** The state after reading code unit `c` in `state`. */
   private step(state: number, c: number): number {
-    const { next, fail, rowOf } = this;
+    const { rowOf } = this;
     if (c < 128) {
       while (rowOf[state]! < 0) {
-        const to = next[state]!.get(c);
-        if (to !== undefined) return to;
-        state = fail[state]!;
+        const to = this.child(state, c);
+        if (to >= 0) return to;
+        state = this.fail[state]!;
       }
       return this.ascii[rowOf[state]! * 128 + c]!;
     }
-    let to = next[state]!.get(c);
-    while (to === undefined && state !== 0) {
-      state = fail[state]!;
-      to = next[state]!.get(c);
+    for (;;) {
+      const to = this.child(state, c);
+      if (to >= 0) return to;
+      if (state === 0) return 0;
+      state = this.fail[state]!;
     }
-    return to ?? 0;
   }
 
   /**
@@ -131,13 +177,13 @@ export class KeywordIndex {
    */
   scan(text: string, hits: KeywordHits, bit = 1, located?: Uint8Array, starts?: Map<number, number[]>): void {
     let state = 0;
-    const { out, lengths } = this;
+    const { outStart, outIds, lengths } = this;
     const { found, ids } = hits;
     for (let i = 0; i < text.length; i++) {
       state = this.step(state, text.charCodeAt(i));
-      const ends = out[state]!;
-      for (let h = 0; h < ends.length; h++) {
-        const id = ends[h]!;
+      const end = outStart[state + 1]!;
+      for (let h = outStart[state]!; h < end; h++) {
+        const id = outIds[h]!;
         const was = found[id]!;
         if (was === 0) ids.push(id);
         found[id] = was | bit;
@@ -160,13 +206,12 @@ export class KeywordIndex {
     const from = Math.max(0, at - this.maxLength + 1);
     const end = Math.min(text.length, at + this.maxLength);
     let state = 0;
-    const { out, lengths } = this;
+    const { outStart, outIds, lengths } = this;
     for (let i = from; i < end; i++) {
       state = this.step(state, text.charCodeAt(i));
       if (i < at) continue;
-      const hits = out[state]!;
-      for (let h = 0; h < hits.length; h++) {
-        const length = lengths[hits[h]!]!;
+      for (let h = outStart[state]!; h < outStart[state + 1]!; h++) {
+        const length = lengths[outIds[h]!]!;
         if (i + 1 - length < at && (length >= 4 || (length >= 2 && text.charCodeAt(i) >= 0x2e80))) return true;
       }
     }

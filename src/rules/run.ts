@@ -40,3 +40,19 @@ function placesOf(anchors: readonly number[], places: AnchorPlaces, from: number
   if (out.length > 1) out.sort((a, b) => a - b);
   return out;
 }
+
+/** The bit of the `i`-th scanned text in {@link KeywordHits.found} (texts past the 31st share the last bit). */
+export function textBit(i: number): number {
+  return i < 31 ? 1 << i : 1 << 31;
+}
+
+/**
+ * Whether every keyword entry derived from the rule's pattern occurs in the text with bit `bit`:
+ * if one does not, the rule cannot match there.
+ */
+export function derivedIn(rule: CompiledRule, found: Uint32Array, bit: number): boolean {
+  for (let e = 0; e < rule.derivedEntries; e++) {
+    if (!rule.keywordEntries[e]!.some((id) => (found[id]! & bit) !== 0)) return false;
+  }
+  return true;
+}
