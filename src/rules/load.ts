@@ -68,8 +68,11 @@ export class RuleSet {
   readonly keywords: KeywordIndex;
   /** @internal Rules without keyword entries (neither the author's nor derived ones): they run on every text. */
   readonly unfiltered: readonly CompiledRule[];
-  /** @internal For each keyword alternative id, the rules that use it. */
-  readonly byKeyword: readonly (readonly CompiledRule[])[];
+  /** For each keyword alternative id, the indexes (in {@link rules}) of the rules whose first entry holds it. */
+  private readonly byKeyword: readonly Int32Array[];
+  /** Per rule, the number of the last {@link candidates} call that looked at it. */
+  private readonly visited: Uint32Array;
+  private visits = 0;
   /** 1 for the keyword ids that anchor a rule: {@link locate} reports where they occur. */
   private readonly anchorIds: Uint8Array;
   /** @internal A scratch {@link KeywordHits} for synchronous use; clear it after use. */
@@ -120,13 +123,14 @@ export class RuleSet {
     this.rules = rules;
     this.keywords = new KeywordIndex([...alternatives.keys()]);
     this.unfiltered = rules.filter((r) => r.keywordEntries.length === 0);
-    const byKeyword: CompiledRule[][] = Array.from({ length: alternatives.size }, () => []);
-    for (const rule of rules) {
+    const byKeyword: number[][] = Array.from({ length: alternatives.size }, () => []);
+    rules.forEach((rule, index) => {
       // A rule is indexed under the alternatives of its first entry; the other entries are checked per rule.
       const first = rule.keywordEntries[0];
-      if (first) for (const id of first) byKeyword[id]!.push(rule);
-    }
-    this.byKeyword = byKeyword;
+      if (first) for (const id of new Set(first)) byKeyword[id]!.push(index);
+    });
+    this.byKeyword = byKeyword.map((list) => Int32Array.from(list));
+    this.visited = new Uint32Array(rules.length);
     this.scratch = new KeywordHits(alternatives.size);
     this.anchorIds = new Uint8Array(alternatives.size);
     for (const rule of rules) for (const id of rule.anchors ?? []) this.anchorIds[id] = 1;
@@ -166,15 +170,35 @@ export class RuleSet {
 
   /** Rules whose keyword entries all occur in the scanned texts. */
   candidates(hits: KeywordHits): CompiledRule[] {
-    const found = hits.found;
-    const out = new Set<CompiledRule>(this.unfiltered);
-    for (const id of hits.ids) {
-      for (const rule of this.byKeyword[id]!) {
-        if (!out.has(rule) && rule.keywordEntries.every((entry) => entry.some((alt) => found[alt] !== 0))) out.add(rule);
+    const { found, ids } = hits;
+    const { rules, byKeyword, visited } = this;
+    const out = [...this.unfiltered];
+    // Each rule is judged once per call (the hits do not change meanwhile); its first entry holds by construction.
+    const visit = (this.visits = (this.visits + 1) >>> 0 || 1);
+    if (visit === 1) visited.fill(0);
+    for (let k = 0; k < ids.length; k++) {
+      const list = byKeyword[ids[k]!]!;
+      for (let r = 0; r < list.length; r++) {
+        const index = list[r]!;
+        if (visited[index] === visit) continue;
+        visited[index] = visit;
+        const rule = rules[index]!;
+        if (allEntriesFound(rule.keywordEntries, found)) out.push(rule);
       }
     }
-    return [...out];
+    return out;
   }
+}
+
+/** Whether one alternative of every keyword entry after the first was found. */
+function allEntriesFound(entries: readonly (readonly number[])[], found: Uint32Array): boolean {
+  for (let e = 1; e < entries.length; e++) {
+    const entry = entries[e]!;
+    let any = false;
+    for (let a = 0; a < entry.length && !any; a++) any = found[entry[a]!] !== 0;
+    if (!any) return false;
+  }
+  return true;
 }
 
 /** Shorter than 3 UTF-16 units, of letters (not CJK), digits, spaces or common punctuation: in almost any text. */
