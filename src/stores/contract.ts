@@ -211,36 +211,14 @@ export function describeHistoryStore(
     }));
 
     it("keeps the tails of the newest textEvents entries; older entries may lose only their tail", withStore(async (s, t, key) => {
-      const k = key("text-events");
-      const text: HistoryLimits = { maxEvents: 8, ttlMs: limits(8).ttlMs, textEvents: 2 };
       const written = [1, 2, 3, 4, 5, 6].map((n) => ({ ...entry(t.now() + n, n), shape: `s${n}`, tail: `tail ${n} \u00e9` }));
-      let fromRecord: readonly HistoryEntry[] = [];
-      for (const e of written) fromRecord = await s.record(k, e, text);
-      for (const [label, window] of [["record", fromRecord], ["peek", await s.peek(k, text)]] as const) {
-        assert.equal(window.length, written.length, label);
-        for (const [i, got] of window.entries()) {
-          const want = written[i]!;
-          if (i >= written.length - 2 || "tail" in got) assert.deepStrictEqual(got, want, `${label} entry ${i}`);
-          else assert.deepStrictEqual(got, withoutTail(want), `${label} entry ${i} without its tail`);
-        }
-      }
+      await expectNewestTails(s, key("text-events"), written, { maxEvents: 8, ttlMs: limits(8).ttlMs, textEvents: 2 }, 2);
     }));
 
     it("keeps the newest tails that fill textChars (empty tails cost nothing); older entries may lose only their tail", withStore(async (s, t, key) => {
-      const k = key("text-chars");
-      const text: HistoryLimits = { maxEvents: 8, ttlMs: limits(8).ttlMs, textEvents: 8, textChars: 20 };
       // 11-character tails, one empty: the newest three entries (11 + 1, 0, 11 + 1 characters) fill 20.
       const written = [1, 2, 3, 4, 5, 6].map((n) => ({ ...entry(t.now() + n, n), tail: n === 5 ? "" : `tail ${n} \u00e9bc` }));
-      let fromRecord: readonly HistoryEntry[] = [];
-      for (const e of written) fromRecord = await s.record(k, e, text);
-      for (const [label, window] of [["record", fromRecord], ["peek", await s.peek(k, text)]] as const) {
-        assert.equal(window.length, written.length, label);
-        for (const [i, got] of window.entries()) {
-          const want = written[i]!;
-          if (i >= written.length - 3 || "tail" in got) assert.deepStrictEqual(got, want, `${label} entry ${i}`);
-          else assert.deepStrictEqual(got, withoutTail(want), `${label} entry ${i} without its tail`);
-        }
-      }
+      await expectNewestTails(s, key("text-chars"), written, { maxEvents: 8, ttlMs: limits(8).ttlMs, textEvents: 8, textChars: 20 }, 3);
     }));
 
     it("lands every one of many concurrent records on one key, each seeing a distinct window", withStore(async (s, t, key) => {
@@ -253,6 +231,20 @@ export function describeHistoryStore(
       assert.deepStrictEqual(stored.map((e) => e.fingerprint).sort(), entries.map((e) => e.fingerprint).sort());
     }));
   });
+}
+
+/** Records `written` under `k`; then the record and peek windows hold every entry, the newest `kept` whole, older ones at most without their tail. */
+async function expectNewestTails(s: HistoryStore, k: string, written: readonly HistoryEntry[], limits: HistoryLimits, kept: number): Promise<void> {
+  let fromRecord: readonly HistoryEntry[] = [];
+  for (const e of written) fromRecord = await s.record(k, e, limits);
+  for (const [label, window] of [["record", fromRecord], ["peek", await s.peek(k, limits)]] as const) {
+    assert.equal(window.length, written.length, label);
+    for (const [i, got] of window.entries()) {
+      const want = written[i]!;
+      if (i >= written.length - kept || "tail" in got) assert.deepStrictEqual(got, want, `${label} entry ${i}`);
+      else assert.deepStrictEqual(got, withoutTail(want), `${label} entry ${i} without its tail`);
+    }
+  }
 }
 
 interface Clock {
