@@ -23,7 +23,7 @@ export interface HistoryOptions {
    */
   readonly ttlMs?: number;
   /**
-   * Keep a bounded normalised excerpt (256 characters) of each prompt, which fragmentation needs.
+   * Keep a bounded normalised excerpt (the last 160 characters) of each prompt, which fragmentation needs.
    * `false` stores fingerprints only: floods and probing still work, fragmentation is off.
    * @default true
    */
