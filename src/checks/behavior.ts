@@ -179,6 +179,7 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
     const reported = new Set<CompiledRule>();
     for (const rule of candidates) {
       if (reported.size >= 5) break;
+      if (isShapeRule(rule)) continue;
       const tries = rule.keywordEntries.some((entry) => entry.some((id) => (hits.found[id]! & HEAD_BIT) !== 0)) ? variants.length : 1;
       for (let t = 0; t < tries; t++) {
         const variant = variants[t]!;
@@ -201,6 +202,18 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
   } finally {
     hits.clear();
   }
+}
+
+/**
+ * Whether fragment matching leaves the rule out: a repetition or obfuscation rule that requires no
+ * particular string (neither inside nor at the start of a match), only a shape of text (any word many times in a row, letters joined by odd
+ * separators, upside-down or small-capital letters). Such shapes are judged per prompt: a word sent
+ * once per prompt is no instruction (identical prompts are the flood detector's job), and these
+ * rules search every position, which made up half the work of this check. Rules about words
+ * ("ignore ignore ignore", "erongi", fenced "NEW INSTRUCTIONS") still take part.
+ */
+function isShapeRule(rule: CompiledRule): boolean {
+  return (rule.category === "repetition" || rule.category === "obfuscation") && rule.derivedEntries === 0 && rule.anchors === null;
 }
 
 /**
