@@ -2,7 +2,7 @@
 import { excerpt } from "../internal/excerpt.js";
 import { fingerprint, shapeOf } from "../internal/fingerprint.js";
 import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
-import { derivedIn, firstMatch, textBit, type AnchorPlaces } from "../rules/run.js";
+import { derivedIn, firstMatch, nextFrom, textBit, type AnchorPlaces } from "../rules/run.js";
 import { DEFAULT_FLAG_AT, scoreFindings } from "../score.js";
 import type { HistoryEntry } from "../stores/types.js";
 import { originalSpan, prepareText, type PreparedText } from "../text/normalize.js";
@@ -244,7 +244,7 @@ function join(parts: readonly HistoryEntry[], head: string): Joined {
 /** The first match that begins in an earlier prompt and reaches into the current one. */
 function crossingMatch(rule: CompiledRule, joined: Joined, places: AnchorPlaces): { first: number; text: string; endInCurrent: number } | null {
   let m: RegExpExecArray | null;
-  for (let from = 0; (m = firstMatch(rule, joined.text, places, from)) !== null; from = m.index + 1) {
+  for (let from = 0; (m = firstMatch(rule, joined.text, places, from)) !== null; from = nextFrom(joined.text, m.index)) {
     const start = m.index;
     const end = start + m[0].length;
     if (start >= joined.currentStart) return null;

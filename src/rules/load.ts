@@ -201,11 +201,17 @@ function allEntriesFound(entries: readonly (readonly number[])[], found: Uint32A
   return true;
 }
 
-/** Shorter than 3 UTF-16 units, of letters (not CJK), digits, spaces or common punctuation: in almost any text. */
+/**
+ * Shorter than 3 UTF-16 units, of digits, spaces, common punctuation and the letters of everyday
+ * alphabets (Latin with the accents of European languages, Greek, Cyrillic, Armenian, Hebrew, Arabic,
+ * the Indic scripts, Thai): in almost any text of some language. CJK characters, and rare letters
+ * such as the turned letters of upside-down text (U+0250 and up) or small capitals, are distinctive
+ * even alone.
+ */
 function isCommonString(s: string): boolean {
   return s.length < 3 && COMMON_CHARS.test(s);
 }
-const COMMON_CHARS = /^(?:(?![\u2e80-\uffff])[\p{L}\p{N}\s.,;:!?'"()-])+$/u;
+const COMMON_CHARS = /^(?:[\p{N}\s.,;:!?'"()-]|[a-z\u00c0-\u017f]|(?=[\u0370-\u0e7f])\p{L})+$/iu;
 
 /**
  * Loads, validates and compiles rule packs, once (at `createGuard`).

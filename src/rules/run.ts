@@ -56,3 +56,14 @@ export function derivedIn(rule: CompiledRule, found: Uint32Array, bit: number): 
   }
   return true;
 }
+
+/**
+ * Where to search for the next match after one that starts at `index`: the next code point. With the
+ * `u` flag, a search from inside a surrogate pair starts at the pair, so `index + 1` after a match
+ * that starts with an astral character (an emoji) would find the same match forever.
+ */
+export function nextFrom(text: string, index: number): number {
+  const c = text.charCodeAt(index);
+  const d = text.charCodeAt(index + 1);
+  return c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff ? index + 2 : index + 1;
+}

@@ -37,6 +37,24 @@ describe("checkBehavior: fragmentation", () => {
     expect(ids(checkBehavior({ text: "thanks!", now }, history(["talk like a pirate"], now), { rules }))).toEqual([]);
   });
 
+  it("moves past a match that starts with an astral character (a search from inside the pair would find it again forever)", () => {
+    const astral = loadRulePacks({
+      builtins: "none",
+      packs: [{
+        id: "xx.astral", version: "1.0.0", language: "any", license: "MIT", description: "test",
+        rules: [{
+          id: "xx.astral.boom", title: "Emoji then boom", category: "instruction_override", severity: "high",
+          pattern: "[\\u{1F300}-\\u{1F5FF}]\\s?boom", flags: "u", keywords: ["boom"],
+          examples: { match: ["\u{1F525}boom", "x \u{1F4A5}boom"], noMatch: ["boom", "fire boom"] },
+        }],
+      }],
+    });
+    expect(astral.rules[0]!.anchors).toBeNull(); // searched, not tried at keyword places
+    // A match inside the earlier prompt that does not cross into the current one, then one that does.
+    const r = checkBehavior({ text: "boom now", now }, history(["\u{1F525}boom and \u{1F4A5}"], now), { rules: astral });
+    expect(ids(r)).toEqual(["behavior.fragmentation"]);
+  });
+
   it("ignores prompts outside the window, and entries stored without text", () => {
     expect(ids(checkBehavior({ text: "a pirate", now }, history(["talk like"], now - 11 * MIN), { rules }))).toEqual([]);
     const noText = history(["talk like"], now).map(({ tail: _tail, ...e }) => e);

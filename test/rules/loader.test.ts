@@ -81,6 +81,18 @@ describe("loadRulePacks: third-party packs", () => {
     }
   });
 
+  it("indexes short keywords only when they are distinctive: rare letters and CJK, not everyday letters", () => {
+    const pack = (keywords: string[]): RulePack => ({
+      id: "xx.short", version: "1.0.0", language: "any", license: "MIT", description: "test",
+      rules: [{ id: "xx.short.r", title: "t", category: "obfuscation", severity: "low", pattern: "[\\u0250-\\u02af\\u4e00-\\u9fff\\w]{3}", flags: "u", keywords, examples: { match: ["\u0250\u0250\u0250 \u5ffd\u7565 he"], noMatch: ["!", "?"] } }],
+    });
+    const entries = (keywords: string[]) => loadRulePacks({ builtins: "none", packs: [pack(keywords)] }).rules[0]!.keywordEntries.length;
+    expect(entries(["\u0250|\u01dd"])).toBe(1); // turned a, turned e: upside-down text
+    expect(entries(["\u5ffd\u7565"])).toBe(1); // CJK
+    expect(entries(["he|\u0250"])).toBe(0); // "he" is in nearly every English text
+    expect(entries(["\u00e9|\u0436"])).toBe(0); // accented Latin, Cyrillic
+  });
+
   it("disables rules by id or prefix", () => {
     const rules = loadRulePacks({ builtins: "none", packs: [good], disable: ["xx.demo."] });
     expect(rules.rules).toEqual([]);
