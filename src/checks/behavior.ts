@@ -157,7 +157,11 @@ function probing(recent: readonly HistoryEntry[], options: Required<BehaviorOpti
  * joins that leave out one earlier prompt are tried too.
  */
 function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], rules: RuleSet, findings: Finding[]): void {
-  const withText = recent.filter((e) => e.tail !== undefined && e.tail.length > 0);
+  // Tails longer than the guard writes (a store or caller of checkBehavior with its own entries) are cut,
+  // so the work stays bounded whatever the history holds.
+  const withText = recent
+    .filter((e) => typeof e.tail === "string" && e.tail.length > 0)
+    .map((e) => (e.tail!.length > TAIL_LENGTH ? { ...e, tail: e.tail!.slice(-TAIL_LENGTH) } : e));
   // The most recent prompts whose tails fit in JOIN_LENGTH: fragments are short, and the work stays bounded.
   let first = withText.length;
   for (let room = JOIN_LENGTH; first > 0 && room > 0; ) room -= withText[--first]!.tail!.length + 1;

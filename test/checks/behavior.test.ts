@@ -55,6 +55,22 @@ describe("checkBehavior: fragmentation", () => {
     expect(ids(r)).toEqual(["behavior.fragmentation"]);
   });
 
+  it("uses only the last 160 characters of an earlier prompt, however long a tail the history holds", () => {
+    const [long] = history(["x"], now);
+    const r = checkBehavior({ text: "a pirate", now }, [{ ...long!, tail: `${"blah ".repeat(50_000)}talk like` }], { rules });
+    expect(ids(r)).toEqual(["behavior.fragmentation"]);
+    // A rule with a long gap would reach back further; the cut keeps it to the last 160 characters.
+    const wide = loadRulePacks({ builtins: "none", packs: [{
+      id: "xx.wide", version: "1.0.0", language: "en", license: "MIT", description: "test",
+      rules: [{ id: "xx.wide.r", title: "t", category: "instruction_override", severity: "high", pattern: "talk[\\s\\S]{0,400}pirate", keywords: ["talk", "pirate"],
+        examples: { match: ["talk ... pirate", "talk a pirate"], noMatch: ["talk", "pirate"] } }],
+    }] });
+    const near = `talk ${"blah ".repeat(20)}`; // "talk" 105 characters before the end
+    const far = `talk ${"blah ".repeat(40)}`; // 205 characters before the end
+    expect(ids(checkBehavior({ text: "a pirate", now }, [{ ...long!, tail: near }], { rules: wide }))).toEqual(["behavior.fragmentation"]);
+    expect(ids(checkBehavior({ text: "a pirate", now }, [{ ...long!, tail: far }], { rules: wide }))).toEqual([]);
+  });
+
   it("ignores prompts outside the window, and entries stored without text", () => {
     expect(ids(checkBehavior({ text: "a pirate", now }, history(["talk like"], now - 11 * MIN), { rules }))).toEqual([]);
     const noText = history(["talk like"], now).map(({ tail: _tail, ...e }) => e);
