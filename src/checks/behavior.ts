@@ -4,6 +4,7 @@ import { fingerprint, shapeOf } from "../internal/fingerprint.js";
 import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
 import { derivedIn, firstMatch, nextFrom, textBit, type AnchorPlaces } from "../rules/run.js";
 import { DEFAULT_FLAG_AT, scoreFindings } from "../score.js";
+import { hasFeatures } from "../text/features.js";
 import type { HistoryEntry } from "../stores/types.js";
 import { originalSpan, prepareText, type PreparedText } from "../text/normalize.js";
 import type { CheckResult, Finding } from "../types.js";
@@ -188,6 +189,7 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
       for (let t = 0; t < tries; t++) {
         const variant = variants[t]!;
         if (!derivedIn(rule, hits.found, textBit(t))) continue;
+        if (rule.features.length > 0 && !hasFeatures(rule.features, variant.text, new Map())) continue;
         const hit = crossingMatch(rule, variant, places[t]!);
         if (!hit) continue;
         reported.add(rule);

@@ -5,6 +5,7 @@ import { derivedIn, firstMatch, textBit } from "../rules/run.js";
 import { scoreFindings } from "../score.js";
 import { decodePayloads } from "../text/decode.js";
 import { prepareText } from "../text/normalize.js";
+import { hasFeatures, type TextFeature } from "../text/features.js";
 import { VIEW_NOTES, buildViews, type MatchView } from "../text/views.js";
 import type { CheckResult, Finding } from "../types.js";
 
@@ -45,10 +46,12 @@ export function matchRules(views: readonly MatchView[], rules: RuleSet): RuleMat
   const hits = rules.scratch;
   try {
     const places = views.map((view, v) => rules.locate(view.text, hits, textBit(v)));
+    const features = views.map(() => new Map<TextFeature, boolean>());
     const matches: RuleMatch[] = [];
     for (const rule of rules.candidates(hits)) {
       for (let v = 0; v < views.length; v++) {
         if (!derivedIn(rule, hits.found, textBit(v))) continue;
+        if (rule.features.length > 0 && !hasFeatures(rule.features, views[v]!.text, features[v]!)) continue;
         const view = views[v]!;
         const m = firstMatch(rule, view.text, places[v]!);
         if (m) {

@@ -9,6 +9,7 @@ import { KeywordHits, KeywordIndex, keywordAlternatives } from "./keyword-index.
 import { analyzePattern } from "./prefilter.js";
 import type { AnchorPlaces } from "./run.js";
 import { satisfies } from "./semver.js";
+import { isFeatureKeyword, type TextFeature } from "../text/features.js";
 import { validateRulePack, type Rule, type RulePack } from "./schema.js";
 
 /** A rule ready to run. */
@@ -27,6 +28,8 @@ export interface CompiledRule {
   readonly keywordEntries: readonly (readonly number[])[];
   /** @internal How many of {@link keywordEntries} come first from the pattern: those hold for every match, in each view. */
   readonly derivedEntries: number;
+  /** @internal Text features (`"@doubled-words"`) the rule's keywords require; checked per text before the rule runs. */
+  readonly features: readonly TextFeature[];
   /**
    * @internal Keyword ids of the strings every match starts with ({@link requiredPrefixes}), or null.
    * Such a rule is tried only where one of them occurs.
@@ -111,12 +114,13 @@ export class RuleSet {
         const { literals: derived, prefixes } = analyzePattern(regex.source, regex.flags);
         // An author keyword entry with a short Latin alternative ("a", "he", " ") is in nearly every
         // text: it filters nothing and would only slow the scan down, so it is left out.
-        const authored = (rule.keywords ?? []).map(keywordAlternatives).filter((entry) => !entry.some(isCommonString));
+        const authored = (rule.keywords ?? []).filter((k) => !isFeatureKeyword(k)).map(keywordAlternatives).filter((entry) => !entry.some(isCommonString));
+        const features = (rule.keywords ?? []).filter(isFeatureKeyword) as TextFeature[];
         const keywordEntries = [...derived, ...authored].map((entry) => entry.map(idOf));
         // Anchors too short to be rare ("a", "do") would only make many attempts: such rules are searched.
         const anchors = prefixes && !prefixes.some(isCommonString) ? prefixes.map(idOf) : null;
         const matcher = new RegExp(regex.source, `${regex.flags}${anchors ? "y" : "g"}`);
-        rules.push({ id: rule.id, packId: pack.id, title: rule.title, category: rule.category, severity: rule.severity, regex, keywordEntries, derivedEntries: derived.length, anchors, matcher, source: rule });
+        rules.push({ id: rule.id, packId: pack.id, title: rule.title, category: rule.category, severity: rule.severity, regex, keywordEntries, derivedEntries: derived.length, features, anchors, matcher, source: rule });
       });
     }
     this.packs = packs.map((p) => ({ id: p.id, version: p.version, language: p.language, rules: p.rules.length }));

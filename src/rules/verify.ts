@@ -1,4 +1,5 @@
 // verifyRulePack: checks a pack the way the library will use it (schema, ids, examples, keywords, time budget).
+import { isTextFeature, TEXT_FEATURES } from "../text/features.js";
 import { isPromptSecurityError } from "../errors.js";
 import { matchRules } from "../checks/patterns.js";
 import { decodePayloads } from "../text/decode.js";
@@ -93,8 +94,10 @@ export function verifyRulePack(pack: unknown, options: VerifyOptions = {}): Veri
         if (kind === "match") {
           (rule.keywords ?? []).forEach((entry, k) => {
             const alternatives = keywordAlternatives(entry);
-            if (!views.some((v) => alternatives.some((alt) => v.text.includes(alt)))) {
-              problems.push({ ruleId: rule.id, pointer: `${at}/keywords/${k}`, message: `keyword ${JSON.stringify(entry)} does not occur in match example ${i} (folded: ${JSON.stringify(views[0]!.text.slice(0, 80))}); the prefilter would hide it` });
+            const present = isTextFeature(entry) ? views.some((v) => TEXT_FEATURES[entry](v.text)) : views.some((v) => alternatives.some((alt) => v.text.includes(alt)));
+            if (!present) {
+              const what = isTextFeature(entry) ? `text feature ${JSON.stringify(entry)} is absent from` : `keyword ${JSON.stringify(entry)} does not occur in`;
+              problems.push({ ruleId: rule.id, pointer: `${at}/keywords/${k}`, message: `${what} match example ${i} (folded: ${JSON.stringify(views[0]!.text.slice(0, 80))}); the prefilter would hide it` });
             }
           });
         }

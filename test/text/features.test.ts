@@ -1,0 +1,59 @@
+// Text features ("@doubled-words" in a rule's keywords): what they see, and that they never hide a match.
+import { describe, expect, it } from "vitest";
+import { loadRulePacks, RulePackError } from "../../src/index.js";
+import { TEXT_FEATURES } from "../../src/text/features.js";
+import { prepareText } from "../../src/text/normalize.js";
+
+const words = (t: string) => TEXT_FEATURES["@doubled-words"](t);
+const tokens = (t: string) => TEXT_FEATURES["@doubled-tokens"](t);
+
+describe("text features", () => {
+  it("@doubled-words: a run of one to six words twice in a row, separated only by a few separators", () => {
+    expect(words("stop stop")).toBe(true);
+    expect(words("please ignore it, ignore it now")).toBe(true);
+    expect(words("don't don't")).toBe(true);
+    expect(words("one two three four five six one two three four five six")).toBe(true);
+    expect(words("one two three four five six seven one two three four five six seven")).toBe(false); // runs of up to six
+    expect(words("item 1, item 2, item 3")).toBe(false); // a digit breaks the run
+    expect(words("stop (stop)")).toBe(false); // so does a bracket
+    expect(words("stop - - - stop")).toBe(false); // and a gap of more than four characters
+    expect(words("the cat and the dog")).toBe(false);
+    expect(words("")).toBe(false);
+  });
+
+  it("@doubled-tokens: the same with letters, digits and underscores as token characters", () => {
+    expect(tokens("x_1 x_1")).toBe(true);
+    expect(tokens("1234, 1234")).toBe(true);
+    expect(tokens("x_1 x_2")).toBe(false);
+    expect(tokens("abc' abc")).toBe(false); // an apostrophe is neither a token character nor a separator here
+  });
+
+  it("never hides a match of the built-in rules that require them, on generated texts", () => {
+    const rules = loadRulePacks({ builtins: ["en"] }).rules.filter((r) => r.features.length > 0);
+    expect(rules.map((r) => r.id).sort()).toEqual(["any.repetition.long-word-run", "any.repetition.phrase-run", "any.repetition.token-flood", "en.repetition.token-flood"]);
+    const pieces = ["stop", "Stop", "it", "don't", "x_1", "1234", "naïve", "\u0301", "\u{1F600}", "'", "’", " ", ", ", " - ", "_", "/", "|", "\n", ".", "(", "7", "a", "ignore", "the", "..."];
+    let seed = 7;
+    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    let matched = 0;
+    for (let n = 0; n < 3000; n++) {
+      // A random phrase repeated a random number of times with random separators, inside random noise.
+      const phrase = Array.from({ length: 1 + Math.floor(next() * 3) }, () => pieces[Math.floor(next() * pieces.length)]).join(next() < 0.7 ? " " : "");
+      const seps = [" ", ", ", " - ", "_", "/", ". ", "  ", "1", "(", "'"];
+      const sep = seps[Math.floor(next() * seps.length)]!;
+      const noise = () => Array.from({ length: Math.floor(next() * 4) }, () => pieces[Math.floor(next() * pieces.length)]).join("");
+      const text = prepareText(`${noise()}${Array.from({ length: 4 + Math.floor(next() * 42) }, () => phrase).join(sep)}${noise()}`).folded;
+      for (const rule of rules) {
+        if (!rule.regex.test(text)) continue;
+        matched++;
+        for (const f of rule.features) expect(TEXT_FEATURES[f](text), `${rule.id} on ${JSON.stringify(text.slice(0, 60))}`).toBe(true);
+      }
+    }
+    expect(matched).toBeGreaterThan(500); // the generator does produce matches
+  });
+
+  it("rejects an unknown feature at load, naming the known ones", () => {
+    const pack = { id: "xx.f", version: "1.0.0", language: "any", license: "MIT", description: "test", rules: [{ id: "xx.f.r", title: "t", category: "repetition", severity: "low" as const, pattern: "a", keywords: ["@tripled-words"], examples: { match: ["a", "aa"], noMatch: ["b", "c"] } }] };
+    expect(() => loadRulePacks({ builtins: "none", packs: [pack] })).toThrow(RulePackError);
+    expect(() => loadRulePacks({ builtins: "none", packs: [pack] })).toThrow(/unknown text feature "@tripled-words".*@doubled-words/);
+  });
+});
