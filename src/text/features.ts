@@ -17,6 +17,12 @@ export const TEXT_FEATURES = {
    * to three of `\s , ; | . -` between them.
    */
   "@doubled-tokens": (text: string): boolean => doubledRuns(text).tokens,
+  /**
+   * Letters joined by symbols, the start of "i>g>n>o>r>e" or "i=g=n": a letter that does not follow a
+   * letter or digit, one to three symbols (not letters, digits, marks, spaces or `. - _ * | / + ~ , ' ` ^`,
+   * the middle dot and the backslash), another letter, then a symbol or a space.
+   */
+  "@symbol-joined-letters": hasSymbolJoinedLetters,
 } as const satisfies Record<string, (text: string) => boolean>;
 
 export type TextFeature = keyof typeof TEXT_FEATURES;
@@ -113,15 +119,47 @@ class RunTracker {
   }
 }
 
-// Character classes, one bit each. Surrogates count as letters: astral letters are rare, and counting
-// them only makes the answer "yes" more often.
+function hasSymbolJoinedLetters(text: string): boolean {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const k = classAt(text, i);
+    if ((k & SURROGATE) !== 0) {
+      // Astral characters (emoji, rare scripts) may be the letters or the symbols: next to a letter, a
+      // symbol or another astral character, answer "yes" rather than count code points.
+      if ((i > 0 && (classAt(text, i - 1) & (LETTER | SYMBOL | SURROGATE)) !== 0) || (i + 1 < n && (classAt(text, i + 1) & (LETTER | SYMBOL | SURROGATE)) !== 0)) return true;
+      continue;
+    }
+    if ((k & LETTER) === 0 || (i > 0 && (classAt(text, i - 1) & LETTER_OR_DIGIT_BIT) !== 0)) continue;
+    let j = i + 1;
+    while (j < n && (classAt(text, j) & SYMBOL) !== 0) j++;
+    const symbols = j - i - 1;
+    if (symbols < 1 || symbols > 3 || j + 1 >= n || (classAt(text, j) & LETTER) === 0) continue;
+    if ((classAt(text, j + 1) & (SYMBOL | SPACE_BIT)) !== 0) return true;
+  }
+  return false;
+}
+
+const classAt = (text: string, i: number): number => {
+  const c = text.charCodeAt(i);
+  return c < 0x80 ? ASCII[c]! : classOf(c);
+};
+
+// Character classes, one bit each. For the doubled runs, surrogates count as letters (astral letters are
+// rare, and counting them only makes the answer "yes" more often); symbol-joined letters handle them apart.
 const WORD = 1; // letter, mark, apostrophe
 const TOKEN = 2; // letter, digit, underscore
 const WORD_GAP = 4; // \s , . ; : ! ? - ~ * _ / | and the en and em dashes
 const TOKEN_GAP = 8; // \s , ; | . -
+const LETTER = 16; // \p{L}
+const LETTER_OR_DIGIT_BIT = 32; // \p{L} or \p{N}
+const SYMBOL = 64; // not \p{L}, \p{N}, \p{M}, \s, nor . - _ * | / + ~ , ' ` ^, middle dot, backslash
+const SPACE_BIT = 128;
+const SURROGATE = 256;
 const LETTER_OR_MARK = /[\p{L}\p{M}]/u;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const SPACE = /\s/u;
+const LETTER_ONLY = /\p{L}/u;
+const NOT_SYMBOL = /[\p{L}\p{N}\p{M}\s.\-_*|/+~,'`^\u00b7\\]/u;
 function computeClass(c: number): number {
   const s = String.fromCharCode(c);
   const surrogate = c >= 0xd800 && c <= 0xdfff;
@@ -130,14 +168,16 @@ function computeClass(c: number): number {
     (surrogate || LETTER_OR_MARK.test(s) || c === 0x27 || c === 0x2019 ? WORD : 0) |
     (surrogate || LETTER_OR_DIGIT.test(s) || c === 0x5f ? TOKEN : 0) |
     (space || ",.;:!?-\u2013\u2014~*_/|".includes(s) ? WORD_GAP : 0) |
-    (space || ",;|.-".includes(s) ? TOKEN_GAP : 0)
+    (space || ",;|.-".includes(s) ? TOKEN_GAP : 0) |
+    (surrogate ? SURROGATE : (LETTER_ONLY.test(s) ? LETTER : 0) | (LETTER_OR_DIGIT.test(s) ? LETTER_OR_DIGIT_BIT : 0) | (NOT_SYMBOL.test(s) ? 0 : SYMBOL)) |
+    (space ? SPACE_BIT : 0)
   );
 }
-const ASCII = Uint8Array.from({ length: 0x80 }, (_, c) => computeClass(c));
-// Beyond ASCII, filled on first sight (bit 7 marks "known").
-const OTHER = new Uint8Array(0x10000);
+const ASCII = Uint16Array.from({ length: 0x80 }, (_, c) => computeClass(c));
+// Beyond ASCII, filled on first sight (bit 15 marks "known").
+const OTHER = new Uint16Array(0x10000);
 function classOf(c: number): number {
   let k = OTHER[c]!;
-  if (k === 0) OTHER[c] = k = 0x80 | computeClass(c);
-  return k & 0x7f;
+  if (k === 0) OTHER[c] = k = 0x8000 | computeClass(c);
+  return k & 0x7fff;
 }

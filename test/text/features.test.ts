@@ -29,7 +29,7 @@ describe("text features", () => {
   });
 
   it("never hides a match of the built-in rules that require them, on generated texts", () => {
-    const rules = loadRulePacks({ builtins: ["en"] }).rules.filter((r) => r.features.length > 0);
+    const rules = loadRulePacks({ builtins: ["en"] }).rules.filter((r) => r.features.some((f) => f.startsWith("@doubled")));
     expect(rules.map((r) => r.id).sort()).toEqual(["any.repetition.long-word-run", "any.repetition.phrase-run", "any.repetition.token-flood", "en.repetition.token-flood"]);
     const pieces = ["stop", "Stop", "it", "don't", "x_1", "1234", "naïve", "\u0301", "\u{1F600}", "'", "’", " ", ", ", " - ", "_", "/", "|", "\n", ".", "(", "7", "a", "ignore", "the", "..."];
     let seed = 7;
@@ -49,6 +49,43 @@ describe("text features", () => {
       }
     }
     expect(matched).toBeGreaterThan(500); // the generator does produce matches
+  });
+
+  it("@symbol-joined-letters: a lone letter, one to three symbols, a letter, then a symbol or a space", () => {
+    const joined = (t: string) => TEXT_FEATURES["@symbol-joined-letters"](t);
+    expect(joined("i>g>n>o>r>e")).toBe(true);
+    expect(joined("x \u2022 a\u2022b\u2022c")).toBe(true);
+    expect(joined("a\u{1F525}b\u{1F525}c")).toBe(true); // emoji separators
+    expect(joined("if a > b then")).toBe(false); // spaced symbols do not join
+    expect(joined("x=y;")).toBe(true); // code does have it: the feature only prefilters
+    expect(joined("a-b-c, a.b.c, a/b/c, a_b_c")).toBe(false); // separators the rules leave to the compact view
+    expect(joined("word>word>word")).toBe(false); // not single letters
+    expect(joined("plain prose, nothing joined.")).toBe(false);
+  });
+
+  it("@symbol-joined-letters never hides a match of the odd-separator rules, on generated texts", () => {
+    const rules = loadRulePacks({ builtins: "none" }).rules; // the odd-separator rules come with every choice of languages
+    const odd = loadRulePacks({ builtins: ["en"] }).rules.filter((r) => r.features.includes("@symbol-joined-letters"));
+    expect(rules).toEqual([]);
+    expect(odd.map((r) => r.id).sort()).toEqual(["any.special-characters.odd-separator-letters", "any.special-characters.odd-separator-sentence"]);
+    const symbols = [">", ">>>", "=#=", "\u2022", "\u{1F525}", "\u2192", "=", "#", ":", "\u2665", ">>", "\u{1F525}\u{1F525}", "(", "'", "-", "."];
+    const letters = ["i", "g", "n", "o", "r", "e", "a", "\u{10400}", "\u4e2d", "\u00e9", "1"];
+    let seed = 3;
+    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    let matched = 0;
+    for (let n = 0; n < 4000; n++) {
+      const symbol = symbols[Math.floor(next() * symbols.length)]!;
+      const length = 3 + Math.floor(next() * 8);
+      let text = next() < 0.5 ? "x " : "";
+      for (let k = 0; k < length; k++) text += letters[Math.floor(next() * letters.length)]! + (k < length - 1 ? (next() < 0.8 ? symbol : " ") : "");
+      const folded = prepareText(text).folded;
+      for (const rule of odd) {
+        if (!rule.regex.test(folded)) continue;
+        matched++;
+        expect(TEXT_FEATURES["@symbol-joined-letters"](folded), `${rule.id} on ${JSON.stringify(folded)}`).toBe(true);
+      }
+    }
+    expect(matched).toBeGreaterThan(300);
   });
 
   it("rejects an unknown feature at load, naming the known ones", () => {
