@@ -26,8 +26,6 @@ export class KeywordHits {
   }
 }
 
-/** States this close to the root get a dense ASCII transition row (128 entries, 512 bytes each). */
-const DENSE_DEPTH = 3;
 /** Above this many children, a state's children are found by binary search instead of a linear one. */
 const LINEAR_CHILDREN = 8;
 
@@ -48,12 +46,15 @@ export class KeywordIndex {
   /** Length (UTF-16 units) of each keyword. */
   private readonly lengths: Uint16Array;
   /**
-   * For the shallow states (where a scan spends most of its steps), the next state for every ASCII
-   * code unit, failure links already followed: one array read per character.
+   * For every state, the next state for every ASCII class, failure links already followed: one array
+   * read per ASCII character. Classes compress ASCII to the code units keywords hold (class 0: all
+   * others, which lead back to the root from anywhere), so a row has a few dozen entries.
    */
-  private readonly ascii: Int32Array;
-  /** Row of each state in {@link ascii}, or -1 for deeper states. */
-  private readonly rowOf: Int32Array;
+  private readonly ascii: Uint16Array | Int32Array;
+  /** ASCII class of each code unit below 128. */
+  private readonly asciiClass: Uint8Array;
+  /** Number of ASCII classes: the width of a row of {@link ascii}. */
+  private readonly width: number;
   readonly size: number;
   /** Length of the longest keyword. */
   readonly maxLength: number;
@@ -113,24 +114,27 @@ export class KeywordIndex {
       this.childStart[state + 1] = k;
       this.outStart[state + 1] = o;
     }
-    // Dense ASCII rows for the states at most DENSE_DEPTH deep, in breadth-first order so that a
-    // state's failure target (always shallower) has its row before the state does.
-    const depth = new Uint8Array(states);
-    for (const to of next[0]!.values()) depth[to] = 1;
-    const shallow = [0];
-    for (const state of queue) {
-      for (const to of next[state]!.values()) depth[to] = depth[state]! + 1;
-      if (depth[state]! <= DENSE_DEPTH) shallow.push(state);
-    }
-    this.rowOf = new Int32Array(states).fill(-1);
-    this.ascii = new Int32Array(shallow.length * 128);
-    shallow.forEach((state, row) => {
-      this.rowOf[state] = row;
-      for (let c = 0; c < 128; c++) {
-        const to = next[state]!.get(c);
-        this.ascii[row * 128 + c] = to !== undefined ? to : state === 0 ? 0 : this.ascii[this.rowOf[fail[state]!]! * 128 + c]!;
+    // Dense ASCII rows for every state, in breadth-first order so that a state's failure target
+    // (always shallower) has its row before the state does.
+    this.asciiClass = new Uint8Array(128);
+    const representative = [0];
+    for (const word of keywords) {
+      for (let i = 0; i < word.length; i++) {
+        const c = word.charCodeAt(i);
+        if (c < 128 && this.asciiClass[c] === 0) {
+          this.asciiClass[c] = representative.length;
+          representative.push(c);
+        }
       }
-    });
+    }
+    const width = (this.width = representative.length);
+    const ascii = (this.ascii = states < 0x10000 ? new Uint16Array(states * width) : new Int32Array(states * width));
+    for (const state of [0, ...queue]) {
+      for (let k = 1; k < width; k++) {
+        const to = next[state]!.get(representative[k]!);
+        ascii[state * width + k] = to !== undefined ? to : state === 0 ? 0 : ascii[fail[state]! * width + k]!;
+      }
+    }
   }
 
   /** The child of `state` for code unit `c`, or -1. */
@@ -154,15 +158,7 @@ export class KeywordIndex {
 
   /** The state after reading code unit `c` in `state`. */
   private step(state: number, c: number): number {
-    const { rowOf } = this;
-    if (c < 128) {
-      while (rowOf[state]! < 0) {
-        const to = this.child(state, c);
-        if (to >= 0) return to;
-        state = this.fail[state]!;
-      }
-      return this.ascii[rowOf[state]! * 128 + c]!;
-    }
+    if (c < 128) return this.ascii[state * this.width + this.asciiClass[c]!]!;
     for (;;) {
       const to = this.child(state, c);
       if (to >= 0) return to;
@@ -177,10 +173,11 @@ export class KeywordIndex {
    */
   scan(text: string, hits: KeywordHits, bit = 1, located?: Uint8Array, starts?: Map<number, number[]>): void {
     let state = 0;
-    const { outStart, outIds, lengths } = this;
+    const { outStart, outIds, lengths, ascii, asciiClass, width } = this;
     const { found, ids } = hits;
     for (let i = 0; i < text.length; i++) {
-      state = this.step(state, text.charCodeAt(i));
+      const c = text.charCodeAt(i);
+      state = c < 128 ? ascii[state * width + asciiClass[c]!]! : this.step(state, c);
       const end = outStart[state + 1]!;
       for (let h = outStart[state]!; h < end; h++) {
         const id = outIds[h]!;
