@@ -121,20 +121,21 @@ class RunTracker {
 
 function hasSymbolJoinedLetters(text: string): boolean {
   const n = text.length;
+  let previous = 0; // class of the character before i
   for (let i = 0; i < n; i++) {
-    const k = classAt(text, i);
+    const c = text.charCodeAt(i);
+    const k = c < 0x80 ? ASCII[c]! : classOf(c);
     if ((k & SURROGATE) !== 0) {
       // Astral characters (emoji, rare scripts) may be the letters or the symbols: next to a letter, a
       // symbol or another astral character, answer "yes" rather than count code points.
-      if ((i > 0 && (classAt(text, i - 1) & (LETTER | SYMBOL | SURROGATE)) !== 0) || (i + 1 < n && (classAt(text, i + 1) & (LETTER | SYMBOL | SURROGATE)) !== 0)) return true;
-      continue;
+      if ((previous & (LETTER | SYMBOL | SURROGATE)) !== 0 || (i + 1 < n && (classAt(text, i + 1) & (LETTER | SYMBOL | SURROGATE)) !== 0)) return true;
+    } else if ((k & LETTER) !== 0 && (previous & LETTER_OR_DIGIT_BIT) === 0 && i + 3 < n && (classAt(text, i + 1) & SYMBOL) !== 0) {
+      let j = i + 2;
+      while (j < n && j - i <= 4 && (classAt(text, j) & SYMBOL) !== 0) j++;
+      const symbols = j - i - 1;
+      if (symbols <= 3 && j + 1 < n && (classAt(text, j) & LETTER) !== 0 && (classAt(text, j + 1) & (SYMBOL | SPACE_BIT)) !== 0) return true;
     }
-    if ((k & LETTER) === 0 || (i > 0 && (classAt(text, i - 1) & LETTER_OR_DIGIT_BIT) !== 0)) continue;
-    let j = i + 1;
-    while (j < n && (classAt(text, j) & SYMBOL) !== 0) j++;
-    const symbols = j - i - 1;
-    if (symbols < 1 || symbols > 3 || j + 1 >= n || (classAt(text, j) & LETTER) === 0) continue;
-    if ((classAt(text, j + 1) & (SYMBOL | SPACE_BIT)) !== 0) return true;
+    previous = k;
   }
   return false;
 }
