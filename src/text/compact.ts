@@ -38,29 +38,65 @@ const enum Kind {
   DIGIT = 2, // a digit, or @ and $ (which leetspeak uses as letters)
 }
 
-/** Kind of each folded code unit: ASCII by table, the rest from Unicode categories. */
+/** Kind of each folded code unit: ASCII by table, the rest from Unicode categories (cached). */
 function kinds(text: string): Uint8Array {
   const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) {
-      out[i] = (c >= 0x61 && c <= 0x7a) ? Kind.LETTER : (c >= 0x30 && c <= 0x39) || c === 0x40 || c === 0x24 ? Kind.DIGIT : Kind.OTHER;
-    } else if (c >= 0xd800 && c <= 0xdfff) {
-      out[i] = Kind.LETTER; // astral letters (rare): treat both halves as letters
-    } else {
-      const g = category(c);
-      out[i] = g[0] === "L" || g[0] === "M" ? Kind.LETTER : g[0] === "N" ? Kind.DIGIT : Kind.OTHER;
-    }
-  }
+  for (let i = 0; i < text.length; i++) out[i] = kindOf(text.charCodeAt(i));
   return out;
 }
 
+// Per code unit: 0 not yet known, else kind + 1.
+const KIND = new Uint8Array(0x10000);
+const ASCII_KIND = Uint8Array.from({ length: 0x80 }, (_, c) => kindOf(c));
+function kindOf(c: number): Kind {
+  const known = KIND[c]!;
+  if (known !== 0) return known - 1;
+  let kind: Kind;
+  if (c < 0x80) {
+    kind = (c >= 0x61 && c <= 0x7a) ? Kind.LETTER : (c >= 0x30 && c <= 0x39) || c === 0x40 || c === 0x24 ? Kind.DIGIT : Kind.OTHER;
+  } else if (c >= 0xd800 && c <= 0xdfff) {
+    kind = Kind.LETTER; // astral letters (rare): treat both halves as letters
+  } else {
+    const g = category(c);
+    kind = g[0] === "L" || g[0] === "M" ? Kind.LETTER : g[0] === "N" ? Kind.DIGIT : Kind.OTHER;
+  }
+  KIND[c] = kind + 1;
+  return kind;
+}
+
 /**
- * Builds the compact view, or returns `null` when it would equal the folded view.
+ * Whether {@link compactView} could change anything: one cheap pass that looks for the only places
+ * where it does (a single letter before a spacing separator, punctuation or a leetspeak character
+ * next to a letter). Most prompts have none, and then the view is not built at all.
+ */
+function mayChange(src: string): boolean {
+  const n = src.length;
+  let previous: Kind = Kind.OTHER;
+  let current: Kind = n > 0 ? kindOf(src.charCodeAt(0)) : Kind.OTHER;
+  for (let i = 0; i < n; i++) {
+    const c = src.charCodeAt(i);
+    const d = i + 1 < n ? src.charCodeAt(i + 1) : 0x20;
+    const next: Kind = d < 0x80 ? ASCII_KIND[d]! : kindOf(d);
+    if (current !== Kind.OTHER) {
+      if (leetOf(c) !== 0 && (previous !== Kind.OTHER || next !== Kind.OTHER)) return true;
+      if (previous === Kind.OTHER && next === Kind.OTHER && isSpacing(src.charCodeAt(i + 1)) && i + 2 < n && kindOf(src.charCodeAt(i + 2)) !== Kind.OTHER) return true;
+    } else if (previous !== Kind.OTHER && (((isInner(c) || c === 0x27) && next !== Kind.OTHER) || (leetOf(c) !== 0 && (next !== Kind.OTHER || c !== 0x21)))) {
+      return true; // punctuation inside a word ("ign-ore"), a leetspeak symbol in or after one ("h|dden", "pa$")
+    }
+    previous = current;
+    current = next;
+  }
+  return false;
+}
+
+/**
+ * Builds the compact view, or returns `null` when it would equal the folded view. `precheck: false`
+ * (for tests) skips the quick pass that rules out most prompts.
  * @example compactView(prepareText("i g n o r e  a l l"))?.text // "ignore all"
  */
-export function compactView(prepared: PreparedText): TextView | null {
+export function compactView(prepared: PreparedText, precheck = true): TextView | null {
   const src = prepared.folded;
+  if (precheck && !mayChange(src)) return null;
   const n = src.length;
   const kind = kinds(src);
   const isL = (k: number): boolean => k >= 0 && k < n && kind[k] !== Kind.OTHER;
