@@ -216,12 +216,18 @@ function crossPrefixes(a: readonly string[], b: readonly string[]): readonly str
   return minimalPrefixes(out);
 }
 
-/** The union of prefix sets (unknown if any is unknown or it grows too big). */
+/**
+ * The union of prefix sets (unknown if any is unknown). When it grows too big, the strings are cut
+ * shorter until the set is small again (a shorter start string still starts every match); unknown
+ * only when even that fails.
+ */
 function unionPrefixes(sets: readonly (readonly string[])[]): readonly string[] {
   const all = new Set<string>();
   for (const set of sets) for (const s of set) all.add(s.slice(0, MAX_PREFIX_LENGTH));
-  if (all.has("") || all.size > MAX_PREFIXES) return [""];
-  return minimalPrefixes(all);
+  if (all.has("")) return [""];
+  let out = minimalPrefixes(all);
+  for (let cut = MAX_PREFIX_LENGTH - 1; out.length > MAX_PREFIXES && cut > 0; cut--) out = minimalPrefixes(out.map((s) => s.slice(0, cut)));
+  return out.length > MAX_PREFIXES ? [""] : out;
 }
 
 /** Drops strings that start with another string of the set: a text holding them holds the shorter one there too. */
