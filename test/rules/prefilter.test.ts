@@ -120,6 +120,16 @@ describe("requiredLiterals: constructs", () => {
 describe("requiredPrefixes", () => {
   const pre = (source: string, flags = "iu"): string[] | null => requiredPrefixes(source, flags);
 
+  it("cuts a union of more than 64 start strings to their shared beginnings instead of giving up", () => {
+    // 100 words from 20 three-letter stems: too many start strings whole, few once cut to the stems.
+    const words = Array.from({ length: 100 }, (_, i) => `${"abcdefghij"[i % 10]}${"kl"[Math.floor(i / 10) % 2]}q${Math.floor(i / 20)}x${i}word`);
+    const got = pre(`\\b(?:${words.join("|")})\\s+now`)!;
+    expect(got).not.toBeNull();
+    expect(got.length).toBeLessThanOrEqual(64);
+    for (const w of words) expect(got.some((p) => w.startsWith(p)), w).toBe(true);
+    expect(Math.min(...got.map((p) => p.length))).toBeGreaterThanOrEqual(3);
+  });
+
   it("gives the strings every match starts with, through assertions and optional parts", () => {
     expect(pre("\\b(?<!not )(?:please\\s+)?(?:ignore|disregard)\\b")).toEqual(["disregard", "ignore", "please\n", "please "]);
     expect(pre("ignore(?: all)? instructions")).toEqual(["ignore all", "ignore instr"]);
