@@ -1,6 +1,6 @@
 // checkBehavior: what a client sent before. Instructions split across prompts, floods of (near-)identical prompts, probing.
 import { excerpt } from "../internal/excerpt.js";
-import { fingerprint, shapeOf } from "../internal/fingerprint.js";
+import { fingerprints } from "../internal/fingerprint.js";
 import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
 import { derivedIn, firstMatch, nextFrom, textBit, type AnchorPlaces } from "../rules/run.js";
 import { DEFAULT_FLAG_AT, scoreFindings } from "../score.js";
@@ -91,7 +91,8 @@ export function checkBehavior(current: BehaviorInput, history: readonly HistoryE
 
 /** The history entry the guard records for a prompt. */
 export function entryFor(prepared: PreparedText, at: number, score: number, ruleIds: readonly string[], retainText: boolean): HistoryEntry {
-  const base = { at, score, ruleIds, fingerprint: fingerprint(prepared.folded), shape: shapeOf(prepared.folded) };
+  const { fingerprint, shape } = fingerprints(prepared.folded);
+  const base = { at, score, ruleIds, fingerprint, shape };
   return retainText ? { ...base, tail: detached(prepared.folded.slice(-TAIL_LENGTH)) } : base;
 }
 

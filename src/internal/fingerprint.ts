@@ -1,17 +1,36 @@
-// Fingerprints of normalised prompts for repetition runs: FNV-1a 64-bit cut to 52 bits, hex (not a
-// secret, just an identity; 52 bits fit a float64 exactly, so the memory store keeps them as numbers).
+// Fingerprints of normalised prompts for repetition runs: 52-bit hashes as 13 hex digits (not a secret,
+// just an identity; 52 bits fit a float64 exactly, so the memory store keeps them as numbers).
 
-/** FNV-1a 64-bit hash of the UTF-16 code units of `text`, its low 52 bits as 13 hex digits. */
-export function fingerprint(text: string): string {
-  return fnv(text, null);
+/** The exact and the shape fingerprint of a folded prompt. */
+export interface Fingerprints {
+  /** Of every UTF-16 unit of the text. */
+  readonly fingerprint: string;
+  /** Of the text with digits, punctuation, symbols and whitespace left out: "ask 1" and "ask 2!" share it. */
+  readonly shape: string;
 }
 
 /**
- * The fingerprint of `folded` with digits, punctuation, symbols and whitespace left out: "ask 1" and
- * "ask 2!" share it. One pass, no intermediate string.
+ * Both fingerprints of `folded` in one pass. Each is two 32-bit multiplicative hashes (FNV-1a and a
+ * second one with another multiplier and seed) of the UTF-16 units, 20 + 32 bits of them kept.
+ * @example fingerprints("ask 1").shape === fingerprints("ask 2!").shape // true
  */
-export function shapeOf(folded: string): string {
-  return fnv(folded, isNotLetter);
+export function fingerprints(folded: string): Fingerprints {
+  let a = 0x811c9dc5, b = 0x9e3779b9; // exact
+  let c = 0x811c9dc5, d = 0x9e3779b9; // shape
+  for (let i = 0; i < folded.length; i++) {
+    const u = folded.charCodeAt(i);
+    a = Math.imul(a ^ u, 0x01000193);
+    b = Math.imul(b ^ u, 0x5bd1e995);
+    if (isNotLetter(u)) continue;
+    c = Math.imul(c ^ u, 0x01000193);
+    d = Math.imul(d ^ u, 0x5bd1e995);
+  }
+  return { fingerprint: hex52(a, b), shape: hex52(c, d) };
+}
+
+/** 20 bits of `high` and 32 of `low` as 13 hex digits. */
+function hex52(low: number, high: number): string {
+  return ((high ^ (high >>> 20)) & 0xfffff).toString(16).padStart(5, "0") + (low >>> 0).toString(16).padStart(8, "0");
 }
 
 // Per BMP code unit: 0 not yet known, 1 kept, 2 skipped (filled lazily; 64 KB).
@@ -21,21 +40,4 @@ function isNotLetter(c: number): boolean {
   let s = SKIP[c]!;
   if (s === 0) SKIP[c] = s = c >= 0xd800 && c <= 0xdfff ? 1 : NOT_LETTER.test(String.fromCharCode(c)) ? 2 : 1;
   return s === 2;
-}
-
-function fnv(text: string, skip: ((c: number) => boolean) | null): string {
-  // Two 32-bit halves of the 64-bit state; multiplication by the FNV prime 0x100000001b3 split accordingly.
-  let h0 = 0x2325; let h1 = 0x8422; let h2 = 0x9ce4; let h3 = 0xcbf2; // offset basis 0xcbf29ce484222325, 16-bit limbs
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (skip !== null && skip(c)) continue;
-    h0 ^= c;
-    // (h * 0x1b3) + (h << 40), in 16-bit limbs
-    const t0 = h0 * 0x1b3, t1 = h1 * 0x1b3, t2 = h2 * 0x1b3, t3 = h3 * 0x1b3;
-    const c1 = t1 + (t0 >>> 16);
-    const c2 = t2 + (c1 >>> 16) + (h0 << 8);
-    const c3 = t3 + (c2 >>> 16) + (h1 << 8);
-    h0 = t0 & 0xffff; h1 = c1 & 0xffff; h2 = c2 & 0xffff; h3 = c3 & 0xffff;
-  }
-  return (h3 & 0xf).toString(16) + [h2, h1, h0].map((h) => h.toString(16).padStart(4, "0")).join("");
 }
