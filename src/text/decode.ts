@@ -49,13 +49,12 @@ export function decodePayloads(prepared: PreparedText): DecodedPayload[] {
   return found;
 }
 
-function isBase64Char(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x2d || c === 0x5f;
-}
-
-function isHexChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-}
+/** Per ASCII code unit: bit 1 in the base64 alphabet (standard or URL-safe), bit 2 a hex digit. */
+const ALPHABET = Uint8Array.from({ length: 0x80 }, (_, c) =>
+  ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x2d || c === 0x5f ? 1 : 0) |
+  ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66) ? 2 : 0));
+const isBase64Char = (c: number): boolean => c < 0x80 && (ALPHABET[c]! & 1) !== 0;
+const isHexChar = (c: number): boolean => c < 0x80 && (ALPHABET[c]! & 2) !== 0;
 
 function decodeBase64(run: string): Buffer {
   return Buffer.from(run.replace(/-/g, "+").replace(/_/g, "/"), "base64");
