@@ -2,10 +2,10 @@
 import { excerpt } from "../internal/excerpt.js";
 import { fingerprints } from "../internal/fingerprint.js";
 import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
-import { derivedIn, firstMatch, nextFrom, textBit, type AnchorPlaces } from "../rules/run.js";
+import { firstMatch, mayMatchIn, nextFrom, textBit, type AnchorPlaces } from "../rules/run.js";
 import { DEFAULT_FLAG_AT, scoreFindings } from "../score.js";
-import { hasFeatures } from "../text/features.js";
 import type { HistoryEntry } from "../stores/types.js";
+import type { TextFeature } from "../text/features.js";
 import { originalSpan, prepareText, type PreparedText } from "../text/normalize.js";
 import type { CheckResult, Finding } from "../types.js";
 
@@ -179,6 +179,7 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
   const hits = rules.scratch;
   try {
     const places = variants.map((variant, v) => rules.locate(variant.text, hits, textBit(v)));
+    const features = variants.map(() => new Map<TextFeature, boolean>());
     const candidates = rules.candidates(hits);
     if (candidates.length === 0) return;
     rules.keywords.scan(head, hits, HEAD_BIT);
@@ -189,8 +190,7 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
       const tries = rule.keywordEntries.some((entry) => entry.some((id) => (hits.found[id]! & HEAD_BIT) !== 0)) ? variants.length : 1;
       for (let t = 0; t < tries; t++) {
         const variant = variants[t]!;
-        if (!derivedIn(rule, hits.found, textBit(t))) continue;
-        if (rule.features.length > 0 && !hasFeatures(rule.features, variant.text, new Map())) continue;
+        if (!mayMatchIn(rule, hits.found, textBit(t), variant.text, features[t]!)) continue;
         const hit = crossingMatch(rule, variant, places[t]!);
         if (!hit) continue;
         reported.add(rule);
@@ -213,10 +213,10 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
 
 /**
  * Whether fragment matching leaves the rule out: a repetition or obfuscation rule that requires no
- * particular string (neither inside nor at the start of a match), only a shape of text (any word many times in a row, letters joined by odd
- * separators, upside-down or small-capital letters). Such shapes are judged per prompt: a word sent
- * once per prompt is no instruction (identical prompts are the flood detector's job), and these
- * rules search every position, which made up half the work of this check. Rules about words
+ * particular string (neither inside nor at the start of a match), only a shape of text (any word
+ * many times in a row, letters joined by odd separators, upside-down or small-capital letters).
+ * Such shapes are judged per prompt: a word sent once per prompt is no instruction (identical
+ * prompts are the flood detector's job), and these rules search every position. Rules about words
  * ("ignore ignore ignore", "erongi", fenced "NEW INSTRUCTIONS") still take part.
  */
 function isShapeRule(rule: CompiledRule): boolean {

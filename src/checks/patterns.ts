@@ -1,11 +1,11 @@
 // checkPatterns: runs the compiled rule packs over the folded, compact and decoded views of a prompt.
 import { excerpt } from "../internal/excerpt.js";
 import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
-import { derivedIn, firstMatch, textBit } from "../rules/run.js";
+import { firstMatch, mayMatchIn, textBit } from "../rules/run.js";
 import { scoreFindings } from "../score.js";
 import { decodePayloads } from "../text/decode.js";
 import { prepareText } from "../text/normalize.js";
-import { hasFeatures, type TextFeature } from "../text/features.js";
+import type { TextFeature } from "../text/features.js";
 import { VIEW_NOTES, buildViews, type MatchView } from "../text/views.js";
 import type { CheckResult, Finding } from "../types.js";
 
@@ -50,9 +50,8 @@ export function matchRules(views: readonly MatchView[], rules: RuleSet): RuleMat
     const matches: RuleMatch[] = [];
     for (const rule of rules.candidates(hits)) {
       for (let v = 0; v < views.length; v++) {
-        if (!derivedIn(rule, hits.found, textBit(v))) continue;
-        if (rule.features.length > 0 && !hasFeatures(rule.features, views[v]!.text, features[v]!)) continue;
         const view = views[v]!;
+        if (!mayMatchIn(rule, hits.found, textBit(v), view.text, features[v]!)) continue;
         const m = firstMatch(rule, view.text, places[v]!);
         if (m) {
           matches.push({ rule, view, index: m.index, length: m[0].length });
@@ -65,7 +64,6 @@ export function matchRules(views: readonly MatchView[], rules: RuleSet): RuleMat
     hits.clear();
   }
 }
-
 
 /** Pattern findings for prepared views (the guard calls this with views it already built). */
 export function patternFindings(views: readonly MatchView[], rules: RuleSet, original: string): Finding[] {

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { RulePackError } from "../errors.js";
 import type { Severity } from "../types.js";
+import { isFeatureKeyword, type TextFeature } from "../text/features.js";
 import { VERSION } from "../version.js";
 import { BUILTIN_PACKS } from "./builtin-packs.js";
 import { compilePattern } from "./compile.js";
@@ -9,7 +10,6 @@ import { KeywordHits, KeywordIndex, keywordAlternatives } from "./keyword-index.
 import { analyzePattern } from "./prefilter.js";
 import type { AnchorPlaces } from "./run.js";
 import { satisfies } from "./semver.js";
-import { isFeatureKeyword, type TextFeature } from "../text/features.js";
 import { validateRulePack, type Rule, type RulePack } from "./schema.js";
 
 /** A rule ready to run. */

@@ -1,4 +1,5 @@
 // Runs one compiled rule over a text: at the places where its required prefixes occur, or by a search.
+import { hasFeatures, type TextFeature } from "../text/features.js";
 import type { CompiledRule } from "./load.js";
 
 /**
@@ -47,14 +48,15 @@ export function textBit(i: number): number {
 }
 
 /**
- * Whether every keyword entry derived from the rule's pattern occurs in the text with bit `bit`:
- * if one does not, the rule cannot match there.
+ * Whether the rule can match in one scanned text (bit `bit` in `found`): every keyword entry derived
+ * from its pattern occurs there, and the text has the features its keywords require (answers kept
+ * in `features`, one cache per text).
  */
-export function derivedIn(rule: CompiledRule, found: Uint32Array, bit: number): boolean {
+export function mayMatchIn(rule: CompiledRule, found: Uint32Array, bit: number, text: string, features: Map<TextFeature, boolean>): boolean {
   for (let e = 0; e < rule.derivedEntries; e++) {
     if (!rule.keywordEntries[e]!.some((id) => (found[id]! & bit) !== 0)) return false;
   }
-  return true;
+  return rule.features.length === 0 || hasFeatures(rule.features, text, features);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Rule pack types and hand-written validation (no schema library at run time).
-import { isFeatureKeyword, isTextFeature, TEXT_FEATURES } from "../text/features.js";
 import { RulePackError } from "../errors.js";
+import { isFeatureKeyword, isTextFeature, TEXT_FEATURES } from "../text/features.js";
 import type { Severity } from "../types.js";
 import { keywordAlternatives } from "./keyword-index.js";
 

@@ -1,8 +1,8 @@
 // verifyRulePack: checks a pack the way the library will use it (schema, ids, examples, keywords, time budget).
-import { isTextFeature, TEXT_FEATURES } from "../text/features.js";
 import { isPromptSecurityError } from "../errors.js";
 import { matchRules } from "../checks/patterns.js";
 import { decodePayloads } from "../text/decode.js";
+import { isTextFeature, TEXT_FEATURES } from "../text/features.js";
 import { prepareText } from "../text/normalize.js";
 import { buildViews, type MatchView } from "../text/views.js";
 import { RuleSet } from "./load.js";

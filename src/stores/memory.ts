@@ -1,6 +1,7 @@
 // MemoryHistoryStore: per-process client history on lru-cache, always bounded in keys, events and time.
 import { LRUCache } from "lru-cache";
 import { definedOnly, functionOption, positiveInteger, rejectUnknownKeys } from "../internal/options.js";
+import { hex13 } from "../internal/fingerprint.js";
 import type { HistoryEntry, HistoryLimits, HistoryStore } from "./types.js";
 
 /** Options of {@link MemoryHistoryStore}. */
@@ -192,17 +193,4 @@ class Odd {
     const { tail: _tail, ...rest } = entry;
     this.entry = Object.freeze({ ...rest, ruleIds: Object.freeze([...entry.ruleIds]) });
   }
-}
-
-const HEX_DIGIT = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
-
-/** `n` (a 52-bit integer) as 13 hex digits; 20x faster than `toString(16)` on a non-small integer. */
-function hex13(n: number): string {
-  const hi = Math.floor(n / 0x1_0000_0000);
-  const lo = (n - hi * 0x1_0000_0000) >>> 0;
-  const d = HEX_DIGIT;
-  return String.fromCharCode(
-    d[(hi >>> 16) & 15]!, d[(hi >>> 12) & 15]!, d[(hi >>> 8) & 15]!, d[(hi >>> 4) & 15]!, d[hi & 15]!,
-    d[lo >>> 28]!, d[(lo >>> 24) & 15]!, d[(lo >>> 20) & 15]!, d[(lo >>> 16) & 15]!, d[(lo >>> 12) & 15]!, d[(lo >>> 8) & 15]!, d[(lo >>> 4) & 15]!, d[lo & 15]!,
-  );
 }

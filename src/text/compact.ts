@@ -47,7 +47,6 @@ function kinds(text: string): Uint8Array {
 
 // Per code unit: 0 not yet known, else kind + 1.
 const KIND = new Uint8Array(0x10000);
-const ASCII_KIND = Uint8Array.from({ length: 0x80 }, (_, c) => kindOf(c));
 function kindOf(c: number): Kind {
   const known = KIND[c]!;
   if (known !== 0) return known - 1;
@@ -75,8 +74,7 @@ function mayChange(src: string): boolean {
   let current: Kind = n > 0 ? kindOf(src.charCodeAt(0)) : Kind.OTHER;
   for (let i = 0; i < n; i++) {
     const c = src.charCodeAt(i);
-    const d = i + 1 < n ? src.charCodeAt(i + 1) : 0x20;
-    const next: Kind = d < 0x80 ? ASCII_KIND[d]! : kindOf(d);
+    const next: Kind = i + 1 < n ? kindOf(src.charCodeAt(i + 1)) : Kind.OTHER;
     if (current !== Kind.OTHER) {
       if (leetOf(c) !== 0 && (previous !== Kind.OTHER || next !== Kind.OTHER)) return true;
       if (previous === Kind.OTHER && next === Kind.OTHER && isSpacing(src.charCodeAt(i + 1)) && i + 2 < n && kindOf(src.charCodeAt(i + 2)) !== Kind.OTHER) return true;

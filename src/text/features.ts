@@ -58,7 +58,7 @@ function doubledRuns(text: string): { readonly words: boolean; readonly tokens: 
     const tokens = new RunTracker(TOKEN, TOKEN_GAP, 3);
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      const k = c < 0x80 ? ASCII[c]! : classOf(c);
+      const k = classOf(c);
       const folded = c >= 0x41 && c <= 0x5a ? c | 0x20 : c; // A-Z as a-z, as the i flag would
       words.step(k, folded);
       tokens.step(k, folded);
@@ -123,8 +123,7 @@ function hasSymbolJoinedLetters(text: string): boolean {
   const n = text.length;
   let previous = 0; // class of the character before i
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    const k = c < 0x80 ? ASCII[c]! : classOf(c);
+    const k = classAt(text, i);
     if ((k & SURROGATE) !== 0) {
       // Astral characters (emoji, rare scripts) may be the letters or the symbols: next to a letter, a
       // symbol or another astral character, answer "yes" rather than count code points.
@@ -140,10 +139,7 @@ function hasSymbolJoinedLetters(text: string): boolean {
   return false;
 }
 
-const classAt = (text: string, i: number): number => {
-  const c = text.charCodeAt(i);
-  return c < 0x80 ? ASCII[c]! : classOf(c);
-};
+const classAt = (text: string, i: number): number => classOf(text.charCodeAt(i));
 
 // Character classes, one bit each. For the doubled runs, surrogates count as letters (astral letters are
 // rare, and counting them only makes the answer "yes" more often); symbol-joined letters handle them apart.
@@ -174,11 +170,10 @@ function computeClass(c: number): number {
     (space ? SPACE_BIT : 0)
   );
 }
-const ASCII = Uint16Array.from({ length: 0x80 }, (_, c) => computeClass(c));
-// Beyond ASCII, filled on first sight (bit 15 marks "known").
-const OTHER = new Uint16Array(0x10000);
+// Filled on first sight (bit 15 marks "known").
+const CLASS = new Uint16Array(0x10000);
 function classOf(c: number): number {
-  let k = OTHER[c]!;
-  if (k === 0) OTHER[c] = k = 0x8000 | computeClass(c);
+  let k = CLASS[c]!;
+  if (k === 0) CLASS[c] = k = 0x8000 | computeClass(c);
   return k & 0x7fff;
 }
