@@ -93,39 +93,75 @@ function foldSegment(segment: string): string {
   return folded;
 }
 
-/** Growable parallel buffers for the folded view. */
+/**
+ * The folded code units and their map back to the original, built by {@link prepareText}. The codes
+ * live in one scratch buffer reused by every call (the folded string is a copy); the map is kept as
+ * segments, since almost every unit maps to one original unit right after the previous one's:
+ * a linear segment covers such a run, and any other unit (a collapsed whitespace run, NFKC
+ * expansions, astral characters) has a segment of its own with its exact start and end.
+ */
 class FoldBuffer {
   codes: Uint16Array;
-  starts: Int32Array;
-  ends: Int32Array;
-  scripts: Uint8Array;
   length = 0;
-  /** Sized for the common case (folding rarely lengthens text); grows when NFKC expands. */
+  /** Per segment: the folded index where it begins, the original start of that unit, and its end (-1: linear). */
+  readonly segAt: number[] = [];
+  readonly segStart: number[] = [];
+  readonly segEnd: number[] = [];
+  /** The original offset that would continue the last segment, when it is linear; else -1. */
+  private linearNext = -1;
+
   constructor(capacity: number) {
-    this.codes = new Uint16Array(capacity);
-    this.starts = new Int32Array(capacity);
-    this.ends = new Int32Array(capacity);
-    this.scripts = new Uint8Array(capacity);
+    if (scratchCodes.length < capacity) scratchCodes = new Uint16Array(Math.max(capacity, scratchCodes.length * 2));
+    this.codes = scratchCodes;
   }
   /** Makes room for `count` more units. */
   reserve(count: number): void {
     while (this.length + count > this.codes.length) this.grow();
   }
-  push(code: number, start: number, end: number, script: Script): void {
+  /** One folded unit that came from original `[start, end)`. */
+  push(code: number, start: number, end: number): void {
     if (this.length === this.codes.length) this.grow();
-    const i = this.length++;
-    this.codes[i] = code;
-    this.starts[i] = start;
-    this.ends[i] = end;
-    this.scripts[i] = script;
+    this.codes[this.length] = code;
+    if (end === start + 1) this.linear(start, 1);
+    else {
+      this.segAt.push(this.length); this.segStart.push(start); this.segEnd.push(end);
+      this.linearNext = -1;
+    }
+    this.length++;
+  }
+  /** Records that the next `count` units (codes written by the caller) map one to one from original `start`. */
+  linear(start: number, count: number): void {
+    if (start !== this.linearNext) {
+      this.segAt.push(this.length); this.segStart.push(start); this.segEnd.push(-1);
+    }
+    this.linearNext = start + count;
   }
   private grow(): void {
-    const size = this.codes.length * 2;
-    const codes = new Uint16Array(size); codes.set(this.codes); this.codes = codes;
-    const starts = new Int32Array(size); starts.set(this.starts); this.starts = starts;
-    const ends = new Int32Array(size); ends.set(this.ends); this.ends = ends;
-    const scripts = new Uint8Array(size); scripts.set(this.scripts); this.scripts = scripts;
+    const codes = new Uint16Array(this.codes.length * 2);
+    codes.set(this.codes);
+    this.codes = scratchCodes = codes;
   }
+}
+
+/** The code unit buffer every {@link prepareText} call writes into (it is synchronous, so one is enough). */
+let scratchCodes = new Uint16Array(4096);
+
+/** Builds the per-unit `starts` and `ends` from a buffer's segments. */
+function unitMap(out: FoldBuffer): { starts: Int32Array; ends: Int32Array } {
+  const { segAt, segStart, segEnd, length } = out;
+  const starts = new Int32Array(length);
+  const ends = new Int32Array(length);
+  for (let j = 0; j < segAt.length; j++) {
+    const from = segAt[j]!;
+    const to = j + 1 < segAt.length ? segAt[j + 1]! : length;
+    const start = segStart[j]!;
+    const end = segEnd[j]!;
+    for (let k = from; k < to; k++) {
+      starts[k] = end < 0 ? start + (k - from) : start;
+      ends[k] = end < 0 ? start + (k - from) + 1 : end;
+    }
+  }
+  return { starts, ends };
 }
 
 const utf16 = new TextDecoder("utf-16le");
@@ -155,31 +191,31 @@ export function prepareText(text: string): PreparedText {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c > 0x20 && c < 0x7f) {
-      // Fast path: a run of printable ASCII goes straight into the buffers.
+      // Fast path: a run of printable ASCII, with single spaces between its words, goes straight into the buffers.
       let j = i + 1;
       while (j < n) {
         const d = text.charCodeAt(j);
-        if (d <= 0x20 || d >= 0x7f) break;
-        j++;
+        if (d > 0x20 && d < 0x7f) { j++; continue; }
+        if (d !== 0x20 || j + 1 >= n) break;
+        const e = text.charCodeAt(j + 1);
+        if (e <= 0x20 || e >= 0x7f) break;
+        j += 2;
       }
       if (j < n && text.charCodeAt(j) >= 0x300 && isMark(text.codePointAt(j)!)) j--; // that letter carries marks
       if (j > i) {
         if (pendingSpace >= 0) {
           // The whitespace run before this character becomes one space or one line break.
-          if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd, Script.OTHER);
+          if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd);
           pendingSpace = -1;
           pendingBreak = false;
         }
         out.reserve(j - i);
-        const { codes, starts, ends, scripts } = out;
+        out.linear(i, j - i);
+        const { codes } = out;
         let k = out.length;
         for (let q = i; q < j; q++, k++) {
-          let d = text.charCodeAt(q);
-          if (d >= 0x41 && d <= 0x5a) d += 0x20;
-          codes[k] = d;
-          starts[k] = q;
-          ends[k] = q + 1;
-          scripts[k] = d >= 0x61 && d <= 0x7a ? Script.LATIN : Script.OTHER;
+          const d = text.charCodeAt(q);
+          codes[k] = d >= 0x41 && d <= 0x5a ? d + 0x20 : d;
         }
         out.length = k;
         i = j;
@@ -197,12 +233,12 @@ export function prepareText(text: string): PreparedText {
       } else {
         if (pendingSpace >= 0) {
           // The whitespace run before this character becomes one space or one line break.
-          if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd, Script.OTHER);
+          if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd);
           pendingSpace = -1;
           pendingBreak = false;
         }
         const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
-        out.push(lower, i, i + 1, lower >= 0x61 && lower <= 0x7a ? Script.LATIN : Script.OTHER);
+        out.push(lower, i, i + 1);
       }
       i++;
       continue;
@@ -214,11 +250,11 @@ export function prepareText(text: string): PreparedText {
       // A lone surrogate: keep a replacement character so spans stay honest.
       if (pendingSpace >= 0) {
         // The whitespace run before this character becomes one space or one line break.
-        if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd, Script.OTHER);
+        if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd);
         pendingSpace = -1;
         pendingBreak = false;
       }
-      out.push(0xfffd, i, i + 1, Script.OTHER);
+      out.push(0xfffd, i, i + 1);
       i++;
       continue;
     }
@@ -254,30 +290,32 @@ export function prepareText(text: string): PreparedText {
     }
     if (pendingSpace >= 0) {
       // The whitespace run before this character becomes one space or one line break.
-      if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd, Script.OTHER);
+      if (out.length > 0) out.push(pendingBreak ? 0x0a : 0x20, pendingSpace, spaceEnd);
       pendingSpace = -1;
       pendingBreak = false;
     }
     for (let k = 0; k < folded.length; k++) {
       const code = folded.charCodeAt(k);
-      const script = code < 0x80 ? (code >= 0x61 && code <= 0x7a ? Script.LATIN : Script.OTHER) : foldScriptOf(folded.codePointAt(k)!);
-      if (script === Script.CYRILLIC || script === Script.GREEK) nonLatinLetters++;
-      if (code === 0x20 || code === 0x0a) {
-        // NFKC of some compatibility characters contains spaces (e.g. U+2474 "(1)"): keep them as they are.
-        out.push(code, i, j, Script.OTHER);
-      } else {
-        out.push(code, i, j, script);
+      if (code >= 0x80) {
+        const script = foldScriptOf(folded.codePointAt(k)!);
+        if (script === Script.CYRILLIC || script === Script.GREEK) nonLatinLetters++;
       }
+      // NFKC of some compatibility characters contains spaces (e.g. U+2474 "(1)"): they are kept as they are.
+      out.push(code, i, j);
     }
     i = j;
   }
 
-  const mixedWords = nonLatinLetters > 0 ? foldMixedWords(out) : [];
+  let map: { starts: Int32Array; ends: Int32Array } | undefined;
+  const mapped = (): { starts: Int32Array; ends: Int32Array } => (map ??= unitMap(out));
+  const mixedWords = nonLatinLetters > 0 ? foldMixedWords(out.codes, out.length, mapped()) : [];
+  const folded = toText(out.codes, out.length);
+  // The map is built on first use: most prompts have no finding whose span needs it.
   return {
     original: text,
-    folded: toText(out.codes, out.length),
-    starts: out.starts.subarray(0, out.length),
-    ends: out.ends.subarray(0, out.length),
+    folded,
+    get starts() { return mapped().starts; },
+    get ends() { return mapped().ends; },
     ascii,
     invisibles,
     nfkcChanges,
@@ -291,8 +329,8 @@ export function prepareText(text: string): PreparedText {
  * to the word's dominant script. A word written wholly in look-alike Cyrillic/Greek inside
  * mostly-Latin text ("\u0456gn\u043er\u0435") is folded to Latin too.
  */
-function foldMixedWords(out: FoldBuffer): MixedWord[] {
-  const { codes, scripts, length } = out;
+function foldMixedWords(codes: Uint16Array, length: number, map: { readonly starts: Int32Array; readonly ends: Int32Array }): MixedWord[] {
+  const scripts = scriptsOf(codes, length);
   let latinTotal = 0;
   let otherTotal = 0;
   for (let k = 0; k < length; k++) {
@@ -327,18 +365,31 @@ function foldMixedWords(out: FoldBuffer): MixedWord[] {
         }
       }
       words.push({
-        start: out.starts[start]!,
-        end: out.ends[k - 1]!,
+        start: map.starts[start]!,
+        end: map.ends[k - 1]!,
         dominant: latinWins ? "Latin" : cyr >= greek ? "Cyrillic" : "Greek",
         foreign: latinWins ? foreignLetters : latin,
         disguised: false,
       });
     } else if (latin === 0 && mostlyLatin && foreignLetters >= 3 && confusable === foreignLetters) {
       for (let q = start; q < k; q++) codes[q] = TO_LATIN.get(codes[q]!) ?? codes[q]!;
-      words.push({ start: out.starts[start]!, end: out.ends[k - 1]!, dominant: "Latin", foreign: foreignLetters, disguised: true });
+      words.push({ start: map.starts[start]!, end: map.ends[k - 1]!, dominant: "Latin", foreign: foreignLetters, disguised: true });
     }
   }
   return words;
+}
+
+/** The fold script of each code unit (of the code point starting there; OTHER for a low surrogate). */
+function scriptsOf(codes: Uint16Array, length: number): Uint8Array {
+  const scripts = new Uint8Array(length);
+  for (let k = 0; k < length; k++) {
+    const c = codes[k]!;
+    if (c < 0x80) { scripts[k] = c >= 0x61 && c <= 0x7a ? Script.LATIN : Script.OTHER; continue; }
+    const next = k + 1 < length ? codes[k + 1]! : 0;
+    const pair = c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
+    scripts[k] = foldScriptOf(pair ? ((c - 0xd800) << 10) + (next - 0xdc00) + 0x10000 : c);
+  }
+  return scripts;
 }
 
 function isWordCode(codes: Uint16Array, scripts: Uint8Array, k: number): boolean {
