@@ -20,34 +20,41 @@ export function decodePayloads(prepared: PreparedText): DecodedPayload[] {
   const found: DecodedPayload[] = [];
   collectTagRuns(prepared, found);
   const text = prepared.original;
-  // One pass over maximal runs of the base64 alphabet; hex runs are a subset of those.
-  let runStart = -1;
-  let hexOnly = true;
-  for (let i = 0; i <= text.length && found.length < MAX_PAYLOADS; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0;
-    if (isBase64Char(c)) {
-      if (runStart < 0) { runStart = i; hexOnly = true; }
-      if (hexOnly && !isHexChar(c)) hexOnly = false;
-      continue;
-    }
-    if (runStart < 0) continue;
-    let end = i;
-    while (end < text.length && end - i < 2 && text.charCodeAt(end) === 0x3d) end++; // "=" padding
-    const length = i - runStart;
+  const n = text.length;
+  // Maximal runs of the base64 alphabet (hex runs are a subset) of at least MIN_RUN characters. Such a
+  // run starting at or after `i` covers `i + MIN_RUN - 1`, so only that position is probed: prose, whose
+  // words are shorter, is crossed a word at a time. Invariant: `i` is 0 or follows a character outside the alphabet.
+  let i = 0;
+  while (i + MIN_RUN <= n && found.length < MAX_PAYLOADS) {
+    const probe = i + MIN_RUN - 1;
+    if (!isBase64Char(text.charCodeAt(probe))) { i = probe + 1; continue; }
+    let runStart = probe;
+    while (runStart > i && isBase64Char(text.charCodeAt(runStart - 1))) runStart--;
+    let runEnd = probe + 1;
+    while (runEnd < n && isBase64Char(text.charCodeAt(runEnd))) runEnd++;
+    i = runEnd + 1; // the character at runEnd is outside the alphabet (or the text ended)
+    const length = runEnd - runStart;
+    if (length < MIN_RUN) continue;
+    let hexOnly = true;
+    for (let k = runStart; k < runEnd && hexOnly; k++) hexOnly = isHexChar(text.charCodeAt(k));
+    let end = runEnd;
+    while (end < n && end - runEnd < 2 && text.charCodeAt(end) === 0x3d) end++; // "=" padding
     if (hexOnly && length >= 32 && length % 2 === 0) {
       const decoded = readable(Buffer.from(text.slice(runStart, runStart + Math.min(length, MAX_DECODED * 2)), "hex"));
-      if (decoded !== null) found.push({ kind: "hex", span: [runStart, i], text: decoded });
-    } else if (length >= 24) {
+      if (decoded !== null) found.push({ kind: "hex", span: [runStart, runEnd], text: decoded });
+    } else {
       const run = text.slice(runStart, end);
       if (/[0-9+/=]/.test(run) || !/^[a-z]+$/i.test(run)) {
         const decoded = readable(decodeBase64(run.slice(0, Math.ceil((MAX_DECODED * 4) / 3))));
         if (decoded !== null) found.push({ kind: "base64", span: [runStart, end], text: decoded });
       }
     }
-    runStart = -1;
   }
   return found;
 }
+
+/** Shortest base64 run decoded (hex runs need 32 characters). */
+const MIN_RUN = 24;
 
 /** Per ASCII code unit: bit 1 in the base64 alphabet (standard or URL-safe), bit 2 a hex digit. */
 const ALPHABET = Uint8Array.from({ length: 0x80 }, (_, c) =>
