@@ -65,27 +65,47 @@ function kindOf(c: number): Kind {
 
 /**
  * Whether {@link compactView} could change anything: one cheap pass that looks for the only places
- * where it does (a single letter before a spacing separator, punctuation or a leetspeak character
- * next to a letter). Most prompts have none, and then the view is not built at all.
+ * where it does. Most prompts have none, and then the view is not built at all:
+ * - spaced single letters, three or more with one and the same separator ("i g n", "i.g.n");
+ * - inner punctuation, or an apostrophe next to a non-ASCII character, between two word characters ("ign-ore"),
+ *   or a bar after one ("al|");
+ * - a leetspeak digit or symbol before a letter ("1gn0r3", "h@ck"): only such a word has its leetspeak undone.
  */
 function mayChange(src: string): boolean {
   const n = src.length;
-  let previous: Kind = Kind.OTHER;
-  let current: Kind = n > 0 ? kindOf(src.charCodeAt(0)) : Kind.OTHER;
-  for (let i = 0; i < n; i++) {
+  const re = CANDIDATES;
+  re.lastIndex = 0;
+  while (re.test(src)) {
+    const i = re.lastIndex - 1; // every candidate is one code unit
     const c = src.charCodeAt(i);
-    const next: Kind = i + 1 < n ? kindOf(src.charCodeAt(i + 1)) : Kind.OTHER;
-    if (current !== Kind.OTHER) {
-      if (leetOf(c) !== 0 && (previous !== Kind.OTHER || next !== Kind.OTHER)) return true;
-      if (previous === Kind.OTHER && next === Kind.OTHER && isSpacing(src.charCodeAt(i + 1)) && i + 2 < n && kindOf(src.charCodeAt(i + 2)) !== Kind.OTHER) return true;
-    } else if (previous !== Kind.OTHER && (((isInner(c) || c === 0x27) && next !== Kind.OTHER) || (leetOf(c) !== 0 && (next !== Kind.OTHER || c !== 0x21)))) {
-      return true; // punctuation inside a word ("ign-ore"), a leetspeak symbol in or after one ("h|dden", "pa$")
+    const kind = kindOf(c);
+    if (kind === Kind.DIGIT) {
+      if (leetOf(c) !== 0 && i + 1 < n && kindOf(src.charCodeAt(i + 1)) === Kind.LETTER) return true;
+      continue;
     }
-    previous = current;
-    current = next;
+    if (kind === Kind.LETTER || i === 0) continue;
+    const before = kindOf(src.charCodeAt(i - 1));
+    if (c === 0x7c && before !== Kind.OTHER) return true; // a bar ends a word as leetspeak for "l" and is dropped as inner punctuation
+    if (i + 1 >= n) continue;
+    // Punctuation between two word characters.
+    const after = kindOf(src.charCodeAt(i + 1));
+    if (before !== Kind.OTHER && after !== Kind.OTHER && (isInner(c) || (c === 0x27 && (src.charCodeAt(i - 1) > 0x7f || src.charCodeAt(i + 1) > 0x7f)))) return true;
+    // A separator after a single letter, followed by another single letter and the same separator.
+    if (
+      isSpacing(c) && before !== Kind.OTHER && after !== Kind.OTHER && (i < 2 || kindOf(src.charCodeAt(i - 2)) === Kind.OTHER) &&
+      i + 3 < n && kindOf(src.charCodeAt(i + 2)) === Kind.OTHER && src.charCodeAt(i + 2) === c && kindOf(src.charCodeAt(i + 3)) !== Kind.OTHER &&
+      (i + 4 >= n || kindOf(src.charCodeAt(i + 4)) === Kind.OTHER)
+    ) return true;
   }
   return false;
 }
+
+/**
+ * The code units {@link mayChange} looks at, found by a native search: anything but a-z and the space,
+ * and a space that may separate spaced letters (two units on, another space; two units back, no a-z).
+ * Each match is one unit long.
+ */
+const CANDIDATES = /[^a-z ]|(?<![a-z][^]) (?=[^] )/g;
 
 /**
  * Builds the compact view, or returns `null` when it would equal the folded view. `precheck: false`

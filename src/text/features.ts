@@ -119,22 +119,39 @@ class RunTracker {
   }
 }
 
+/**
+ * Where the symbol-joined shape can start: an ASCII symbol (see SYMBOL below) or any non-ASCII code unit
+ * (symbols, astral characters). A native search skips the ASCII letters, digits and spaces in between.
+ */
+let symbolCandidates: RegExp | undefined;
+function candidatesRegex(): RegExp {
+  let units = "";
+  for (let c = 0; c < 0x80; c++) if ((computeClass(c) & SYMBOL) !== 0) units += `\\x${c.toString(16).padStart(2, "0")}`;
+  return new RegExp(`[${units}\\u0080-\\uffff]`, "g");
+}
+
 function hasSymbolJoinedLetters(text: string): boolean {
   const n = text.length;
-  let previous = 0; // class of the character before i
-  for (let i = 0; i < n; i++) {
+  const re = (symbolCandidates ??= candidatesRegex());
+  re.lastIndex = 0;
+  while (re.test(text)) {
+    const i = re.lastIndex - 1; // one code unit
     const k = classAt(text, i);
+    if ((k & (SYMBOL | SURROGATE)) === 0) continue;
+    const previous = i > 0 ? classAt(text, i - 1) : 0;
     if ((k & SURROGATE) !== 0) {
       // Astral characters (emoji, rare scripts) may be the letters or the symbols: next to a letter, a
       // symbol or another astral character, answer "yes" rather than count code points.
       if ((previous & (LETTER | SYMBOL | SURROGATE)) !== 0 || (i + 1 < n && (classAt(text, i + 1) & (LETTER | SYMBOL | SURROGATE)) !== 0)) return true;
-    } else if ((k & LETTER) !== 0 && (previous & LETTER_OR_DIGIT_BIT) === 0 && i + 3 < n && (classAt(text, i + 1) & SYMBOL) !== 0) {
-      let j = i + 2;
-      while (j < n && j - i <= 4 && (classAt(text, j) & SYMBOL) !== 0) j++;
-      const symbols = j - i - 1;
-      if (symbols <= 3 && j + 1 < n && (classAt(text, j) & LETTER) !== 0 && (classAt(text, j + 1) & (SYMBOL | SPACE_BIT)) !== 0) return true;
+      continue;
     }
-    previous = k;
+    // A symbol at i: the shape starts at i - 1 when that is a letter that does not follow a letter or digit.
+    const start = i - 1;
+    if (start < 0 || (previous & LETTER) === 0 || (start > 0 && (classAt(text, start - 1) & LETTER_OR_DIGIT_BIT) !== 0) || start + 3 >= n) continue;
+    let j = i + 1;
+    while (j < n && j - start <= 4 && (classAt(text, j) & SYMBOL) !== 0) j++;
+    const symbols = j - start - 1;
+    if (symbols <= 3 && j + 1 < n && (classAt(text, j) & LETTER) !== 0 && (classAt(text, j + 1) & (SYMBOL | SPACE_BIT)) !== 0) return true;
   }
   return false;
 }
