@@ -11,20 +11,38 @@ export interface Fingerprints {
 
 /**
  * Both fingerprints of `folded` in one pass. Each is two 32-bit multiplicative hashes (FNV-1a and a
- * second one with another multiplier and seed) of the UTF-16 units, 20 + 32 bits of them kept.
+ * second one with another multiplier and seed) of the UTF-16 units taken two at a time, then of their
+ * count; 20 + 32 bits of them kept.
  * @example fingerprints("ask 1").shape === fingerprints("ask 2!").shape // true
  */
 export function fingerprints(folded: string): Fingerprints {
+  const skip = (SKIP ??= skipTable());
+  const n = folded.length;
   let a = 0x811c9dc5, b = 0x9e3779b9; // exact
   let c = 0x811c9dc5, d = 0x9e3779b9; // shape
-  for (let i = 0; i < folded.length; i++) {
+  let pair = 0, kept = 0, pending = 0; // the first unit of a pair waiting for its second; shape units so far, and the same for them
+  for (let i = 0; i < n; i++) {
     const u = folded.charCodeAt(i);
-    a = Math.imul(a ^ u, 0x01000193);
-    b = Math.imul(b ^ u, 0x5bd1e995);
-    if (isNotLetter(u)) continue;
-    c = Math.imul(c ^ u, 0x01000193);
-    d = Math.imul(d ^ u, 0x5bd1e995);
+    if ((i & 1) === 0) {
+      pair = u;
+    } else {
+      const w = pair | (u << 16);
+      a = Math.imul(a ^ w, 0x01000193);
+      b = Math.imul(b ^ w, 0x5bd1e995);
+    }
+    if (skip[u] === 1) continue;
+    if ((kept++ & 1) === 0) {
+      pending = u;
+    } else {
+      const x = pending | (u << 16);
+      c = Math.imul(c ^ x, 0x01000193);
+      d = Math.imul(d ^ x, 0x5bd1e995);
+    }
   }
+  if ((n & 1) === 1) { a = Math.imul(a ^ pair, 0x01000193); b = Math.imul(b ^ pair, 0x5bd1e995); }
+  if ((kept & 1) === 1) { c = Math.imul(c ^ pending, 0x01000193); d = Math.imul(d ^ pending, 0x5bd1e995); }
+  a = Math.imul(a ^ n, 0x01000193); b = Math.imul(b ^ n, 0x5bd1e995);
+  c = Math.imul(c ^ kept, 0x01000193); d = Math.imul(d ^ kept, 0x5bd1e995);
   return { fingerprint: hex13(bits52(a, b)), shape: hex13(bits52(c, d)) };
 }
 
@@ -44,11 +62,11 @@ export function hex13(n: number): string {
   );
 }
 
-// Per BMP code unit: 0 not yet known, 1 kept, 2 skipped (filled lazily; 64 KB).
-const SKIP = new Uint8Array(0x10000);
+/** Per BMP code unit, 1 when the shape fingerprint leaves it out (digits, punctuation, symbols, spaces). Built on first use (~3 ms). */
+let SKIP: Uint8Array | undefined;
 const NOT_LETTER = /[\p{N}\p{P}\p{S}\p{Z}\s]/u;
-function isNotLetter(c: number): boolean {
-  let s = SKIP[c]!;
-  if (s === 0) SKIP[c] = s = c >= 0xd800 && c <= 0xdfff ? 1 : NOT_LETTER.test(String.fromCharCode(c)) ? 2 : 1;
-  return s === 2;
+function skipTable(): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) if ((c < 0xd800 || c > 0xdfff) && NOT_LETTER.test(String.fromCharCode(c))) table[c] = 1;
+  return table;
 }
