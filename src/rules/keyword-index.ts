@@ -43,6 +43,8 @@ export class KeywordIndex {
   /** Keyword ids that end at state s (including those reached by failure links): `outIds` from `outStart[s]` to `outStart[s + 1]`. */
   private readonly outStart: Int32Array;
   private readonly outIds: Int32Array;
+  /** States from this number on are those where some keyword ends (see the renumbering in the constructor). */
+  private readonly firstOutput: number;
   /** Length (UTF-16 units) of each keyword. */
   private readonly lengths: Uint16Array;
   /**
@@ -64,8 +66,8 @@ export class KeywordIndex {
     this.maxLength = keywords.reduce((max, w) => Math.max(max, w.length), 0);
     this.size = keywords.length;
     // Build a trie of maps, then flatten it.
-    const next: Map<number, number>[] = [new Map()];
-    const ends: number[][] = [[]];
+    let next: Map<number, number>[] = [new Map()];
+    let ends: number[][] = [[]];
     keywords.forEach((word, id) => {
       let state = 0;
       for (let i = 0; i < word.length; i++) {
@@ -83,8 +85,8 @@ export class KeywordIndex {
     });
     const states = next.length;
     // Breadth-first failure links and outputs.
-    const fail = new Int32Array(states);
-    const queue: number[] = [];
+    let fail = new Int32Array(states);
+    let queue: number[] = [];
     for (const to of next[0]!.values()) queue.push(to);
     for (let q = 0; q < queue.length; q++) {
       const state = queue[q]!;
@@ -97,6 +99,18 @@ export class KeywordIndex {
         queue.push(to);
       }
     }
+    // Renumber the states so that those where a keyword ends come last: the scan then tells them by
+    // comparing the state with one number, without reading the output table at every character.
+    const order = [0, ...queue];
+    const renumbered = [...order.filter((st) => ends[st]!.length === 0), ...order.filter((st) => ends[st]!.length > 0)];
+    const id = new Int32Array(states);
+    renumbered.forEach((st, k) => (id[st] = k));
+    this.firstOutput = renumbered.findIndex((st) => ends[st]!.length > 0);
+    if (this.firstOutput < 0) this.firstOutput = states;
+    next = renumbered.map((st) => new Map([...next[st]!].map(([c, to]) => [c, id[to]!] as const)));
+    ends = renumbered.map((st) => ends[st]!);
+    fail = Int32Array.from(renumbered, (st) => id[fail[st]!]!);
+    queue = queue.map((st) => id[st]!);
     this.fail = fail;
     this.childStart = new Int32Array(states + 1);
     this.childChar = new Uint16Array(states - 1);
@@ -173,11 +187,12 @@ export class KeywordIndex {
    */
   scan(text: string, hits: KeywordHits, bit = 1, located?: Uint8Array, starts?: Map<number, number[]>): void {
     let state = 0;
-    const { outStart, outIds, lengths, ascii, asciiClass, width } = this;
+    const { outStart, outIds, lengths, ascii, asciiClass, width, firstOutput } = this;
     const { found, ids } = hits;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       state = c < 128 ? ascii[state * width + asciiClass[c]!]! : this.step(state, c);
+      if (state < firstOutput) continue;
       const end = outStart[state + 1]!;
       for (let h = outStart[state]!; h < end; h++) {
         const id = outIds[h]!;
