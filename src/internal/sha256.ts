@@ -1,7 +1,8 @@
 // SHA-256 for client keys: the adapters hash bearer tokens, the guard hashes every clientId before a store sees it.
 
-// SHA-256 (FIPS 180-4) in plain JS, synchronous: Web Crypto's digest is async and, on Node, a thread-pool round
-// trip per request (about 30 us); this takes a few microseconds for a token and runs on every runtime (issue 5).
+// SHA-256 (FIPS 180-4), synchronous: Web Crypto's digest is async and, on Node, a thread-pool round trip per
+// request (about 30 us). The runtime's synchronous node:crypto when it has one, else plain JS (a few microseconds
+// for a token), so it runs on every runtime.
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
   0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -11,11 +12,23 @@ const K = new Uint32Array([
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
+/** The parts of `node:crypto` used here (Node, Bun and Deno have it; structural, so no Node types are needed). */
+interface NativeCrypto {
+  createHash(algorithm: "sha256"): { update(data: Uint8Array): { digest(): { toString(encoding: "hex", start: number, end: number): string } } };
+}
+/** The runtime's own SHA-256 where `process.getBuiltinModule` offers it (Node >= 20.16): ~4x faster for a token. */
+const native = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:crypto") as NativeCrypto | undefined;
+
 /**
  * SHA-256 of `data` as lower-case hex: the first `digits` (a multiple of 8, at most 64) of its 64 digits.
  * The result is one flat string, not a slice or a concatenation of parts (stores keep it as a key).
  */
 export function sha256Hex(data: Uint8Array, digits = 64): string {
+  return native ? native.createHash("sha256").update(data).digest().toString("hex", 0, digits / 2) : sha256HexJs(data, digits);
+}
+
+/** {@link sha256Hex} in plain JS, for runtimes without `node:crypto`. */
+export function sha256HexJs(data: Uint8Array, digits = 64): string {
   const bitLength = data.length * 8;
   const padded = new Uint8Array(((data.length + 9 + 63) >> 6) << 6);
   padded.set(data);

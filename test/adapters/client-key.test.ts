@@ -2,12 +2,16 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { bearerToken, defaultClientKey } from "../../src/adapters/client-key.js";
-import { sha256Hex } from "../../src/internal/sha256.js";
+import { sha256Hex, sha256HexJs } from "../../src/internal/sha256.js";
 
 describe("client keys", () => {
   it("computes SHA-256 like node:crypto for empty, short, block-boundary and long inputs", () => {
     for (const text of ["", "abc", "a".repeat(55), "a".repeat(56), "a".repeat(64), "sk-\u00e9\u4e2d".repeat(100), "x".repeat(10_000)]) {
-      expect(sha256Hex(new TextEncoder().encode(text))).toBe(createHash("sha256").update(text).digest("hex"));
+      const expected = createHash("sha256").update(text).digest("hex");
+      expect(sha256Hex(new TextEncoder().encode(text))).toBe(expected);
+      expect(sha256HexJs(new TextEncoder().encode(text)), "plain JS, for runtimes without node:crypto").toBe(expected);
+      expect(sha256HexJs(new TextEncoder().encode(text), 32)).toBe(expected.slice(0, 32));
+      expect(sha256Hex(new TextEncoder().encode(text), 32)).toBe(expected.slice(0, 32));
     }
   });
 
