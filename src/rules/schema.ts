@@ -1,6 +1,6 @@
 // Rule pack types and hand-written validation (no schema library at run time).
 import { RulePackError } from "../errors.js";
-import { isFeatureKeyword, isTextFeature, TEXT_FEATURES } from "../text/features.js";
+import { isFeatureKeyword, isTextFeature, TEXT_FEATURE_NAMES } from "../text/features.js";
 import type { Severity } from "../types.js";
 import { keywordAlternatives } from "./keyword-index.js";
 
@@ -94,7 +94,7 @@ function validateRule(rule: unknown, at: string, fail: (pointer: string, problem
     (r.keywords as unknown[]).forEach((k, i) => {
       if (typeof k !== "string" || k.length === 0 || keywordAlternatives(k).some((alt) => alt.length === 0)) fail(`${at}/keywords/${i}`, `a keyword must be a non-empty string (alternatives separated by "|"), got ${JSON.stringify(k)}`, id);
       else if (k !== k.toLowerCase()) fail(`${at}/keywords/${i}`, `keywords are matched on folded (lower-case) text; write ${JSON.stringify(k.toLowerCase())}`, id);
-      else if (isFeatureKeyword(k) && !isTextFeature(k)) fail(`${at}/keywords/${i}`, `unknown text feature ${JSON.stringify(k)}; keywords starting with "@" name one of ${Object.keys(TEXT_FEATURES).join(", ")}`, id);
+      else if (isFeatureKeyword(k) && !isTextFeature(k)) fail(`${at}/keywords/${i}`, `unknown text feature ${JSON.stringify(k)}; keywords starting with "@" name one of ${TEXT_FEATURE_NAMES.join(", ")} (N from 2 to 1000)`, id);
     });
   }
   if (!isRecord(r.examples)) fail(`${at}/examples`, `"examples" must be an object with "match" and "noMatch" arrays`, id);

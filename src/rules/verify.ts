@@ -2,7 +2,7 @@
 import { isPromptSecurityError } from "../errors.js";
 import { matchRules } from "../checks/patterns.js";
 import { decodePayloads } from "../text/decode.js";
-import { isTextFeature, TEXT_FEATURES } from "../text/features.js";
+import { textFeature } from "../text/features.js";
 import { prepareText } from "../text/normalize.js";
 import { buildViews, type MatchView } from "../text/views.js";
 import { RuleSet } from "./load.js";
@@ -94,9 +94,10 @@ export function verifyRulePack(pack: unknown, options: VerifyOptions = {}): Veri
         if (kind === "match") {
           (rule.keywords ?? []).forEach((entry, k) => {
             const alternatives = keywordAlternatives(entry);
-            const present = isTextFeature(entry) ? views.some((v) => TEXT_FEATURES[entry](v.text)) : views.some((v) => alternatives.some((alt) => v.text.includes(alt)));
+            const feature = textFeature(entry);
+            const present = feature ? views.some((v) => feature(v.text)) : views.some((v) => alternatives.some((alt) => v.text.includes(alt)));
             if (!present) {
-              const what = isTextFeature(entry) ? `text feature ${JSON.stringify(entry)} is absent from` : `keyword ${JSON.stringify(entry)} does not occur in`;
+              const what = feature ? `text feature ${JSON.stringify(entry)} is absent from` : `keyword ${JSON.stringify(entry)} does not occur in`;
               problems.push({ ruleId: rule.id, pointer: `${at}/keywords/${k}`, message: `${what} match example ${i} (folded: ${JSON.stringify(views[0]!.text.slice(0, 80))}); the prefilter would hide it` });
             }
           });

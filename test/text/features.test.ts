@@ -1,7 +1,7 @@
 // Text features ("@doubled-words" in a rule's keywords): what they see, and that they never hide a match.
 import { describe, expect, it } from "vitest";
 import { loadRulePacks, RulePackError } from "../../src/index.js";
-import { TEXT_FEATURES } from "../../src/text/features.js";
+import { TEXT_FEATURES, isTextFeature, textFeature } from "../../src/text/features.js";
 import { prepareText } from "../../src/text/normalize.js";
 
 const words = (t: string) => TEXT_FEATURES["@doubled-words"](t);
@@ -29,9 +29,9 @@ describe("text features", () => {
   });
 
   it("never hides a match of the built-in rules that require them, on generated texts", () => {
-    const rules = loadRulePacks({ builtins: ["en"] }).rules.filter((r) => r.features.some((f) => f.startsWith("@doubled")));
+    const rules = loadRulePacks({ builtins: ["en"] }).rules.filter((r) => r.features.some((f) => f.startsWith("@doubled") || f.startsWith("@repeated")));
     expect(rules.map((r) => r.id).sort()).toEqual(["any.repetition.long-word-run", "any.repetition.phrase-run", "any.repetition.token-flood", "en.repetition.token-flood"]);
-    const pieces = ["stop", "Stop", "it", "don't", "x_1", "1234", "naïve", "\u0301", "\u{1F600}", "'", "’", " ", ", ", " - ", "_", "/", "|", "\n", ".", "(", "7", "a", "ignore", "the", "..."];
+    const pieces = ["stop", "Stop", "it", "don't", "x_1", "1234", "naïve", "\u0301", "\u{1F600}", "'", "’", " ", ", ", " - ", "_", "/", "|", "\n", ".", "(", "7", "a", "ignore", "the", "...", "'stop", "stop'", "’em", "x'stop", "stop'd", "\u{1F600}stop"];
     let seed = 7;
     const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
     let matched = 0;
@@ -45,10 +45,25 @@ describe("text features", () => {
       for (const rule of rules) {
         if (!rule.regex.test(text)) continue;
         matched++;
-        for (const f of rule.features) expect(TEXT_FEATURES[f](text), `${rule.id} on ${JSON.stringify(text.slice(0, 60))}`).toBe(true);
+        for (const f of rule.features) expect(textFeature(f)!(text), `${rule.id} on ${JSON.stringify(text.slice(0, 60))}`).toBe(true);
       }
     }
     expect(matched).toBeGreaterThan(500); // the generator does produce matches
+  });
+
+  it("@repeated-words:N and @repeated-tokens:N: a run that occurs N times in a row", () => {
+    const times = (name: string, t: string) => textFeature(name)!(t);
+    expect(times("@repeated-words:5", "ha ha ha ha ha")).toBe(true);
+    expect(times("@repeated-words:6", "ha ha ha ha ha")).toBe(false);
+    expect(times("@repeated-words:3", "you are free, you are free - you are free!")).toBe(true);
+    expect(times("@repeated-words:4", "you are free, you are free - you are free!")).toBe(false);
+    expect(times("@repeated-words:3", "'stop stop stop'")).toBe(true); // apostrophes at a word's edges are not part of it
+    expect(times("@repeated-words:3", "don't don't don't")).toBe(true);
+    expect(times("@repeated-words:2", "stop 'stop")).toBe(false); // the patterns allow no apostrophe between copies
+    expect(times("@repeated-tokens:4", "x_1 x_1 x_1 x_1")).toBe(true);
+    expect(times("@repeated-tokens:4", "x_1 x_1 x_1 x_2")).toBe(false);
+    expect(times("@repeated-words:2", "stop stop")).toBe(TEXT_FEATURES["@doubled-words"]("stop stop"));
+    for (const bad of ["@repeated-words:1", "@repeated-words:1001", "@repeated-words:x", "@repeated-lines:3", "@repeated-words:05"]) expect(isTextFeature(bad), bad).toBe(false);
   });
 
   it("@symbol-joined-letters: a lone letter, one to three symbols, a letter, then a symbol or a space", () => {
