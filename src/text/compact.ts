@@ -117,27 +117,6 @@ export function compactView(prepared: PreparedText, precheck = true): TextView |
   if (precheck && !mayChange(src)) return null;
   const n = src.length;
   const kind = kinds(src);
-  const isL = (k: number): boolean => k >= 0 && k < n && kind[k] !== Kind.OTHER;
-  const isLetter = (k: number): boolean => k >= 0 && k < n && kind[k] === Kind.LETTER;
-  /** Inner punctuation at `k`, or an apostrophe next to a non-ASCII letter (see {@link INNER}). */
-  const isDropped = (k: number): boolean => {
-    const c = src.charCodeAt(k);
-    return isInner(c) || (c === 0x27 && (src.charCodeAt(k - 1) > 0x7f || src.charCodeAt(k + 1) > 0x7f));
-  };
-  /**
-   * Leetspeak is undone in a word whose digits all stand for letters and one of them sits between
-   * two letters or starts the word before a letter ("pr0mpt", "1gn0r3", "4ll"); "mp3", "covid19",
-   * "h264" and "29-year-old" stay as they are.
-   */
-  const isLeetWord = (from: number, to: number): boolean => {
-    let inside = false;
-    for (let k = from; k < to; k++) {
-      if (kind[k] !== Kind.DIGIT) continue;
-      if (leetOf(src.charCodeAt(k)) === 0) return false;
-      if (isLetter(k + 1) && (isLetter(k - 1) || (k === from && !ORDINAL.test(src.slice(k + 1, to))))) inside = true;
-    }
-    return inside;
-  };
   const codes = new Uint16Array(n);
   const from = new Int32Array(n); // folded index of each output unit
   let length = 0;
@@ -151,10 +130,10 @@ export function compactView(prepared: PreparedText, precheck = true): TextView |
     }
     // A run of single letters separated by one separator: "i g n o r e", "i.g.n.o.r.e".
     const sep = src.charCodeAt(i + 1);
-    if (!isL(i - 1) && !isL(i + 1) && isSpacing(sep) && isL(i + 2) && !isL(i + 3) && src.charCodeAt(i + 3) === sep && isL(i + 4) && !isL(i + 5)) {
+    if (!isL(kind, i - 1) && !isL(kind, i + 1) && isSpacing(sep) && isL(kind, i + 2) && !isL(kind, i + 3) && src.charCodeAt(i + 3) === sep && isL(kind, i + 4) && !isL(kind, i + 5)) {
       let j = i;
       changes.push(length);
-      while (src.charCodeAt(j + 1) === sep && isL(j + 2) && !isL(j + 3)) {
+      while (src.charCodeAt(j + 1) === sep && isL(kind, j + 2) && !isL(kind, j + 3)) {
         // Two spaces in the original between spaced letters is a word boundary: keep one space.
         codes[length] = leetOf(src.charCodeAt(j)) || src.charCodeAt(j);
         from[length++] = j;
@@ -173,20 +152,27 @@ export function compactView(prepared: PreparedText, precheck = true): TextView |
     // One word: drop inner punctuation; undo leetspeak when the word has letters.
     let j = i;
     let letters = 0;
+    let plain = true; // only letters and digits so far: copied as they are unless leetspeak is undone
     while (j < n) {
+      const k = kind[j]!;
+      if (k !== Kind.OTHER) { if (k === Kind.LETTER) letters++; j++; continue; }
       const c = src.charCodeAt(j);
-      if (kind[j] !== Kind.OTHER) { if (kind[j] === Kind.LETTER) letters++; j++; continue; }
-      if ((isDropped(j) || leetOf(c) !== 0) && isL(j - 1) && isL(j + 1)) { j++; continue; }
-      if (leetOf(c) !== 0 && isL(j - 1) && !isL(j + 1) && c !== 0x21) { j++; continue; } // trailing "$" or "@"; not "!"
+      if ((isDropped(src, j) || leetOf(c) !== 0) && isL(kind, j - 1) && isL(kind, j + 1)) { plain = false; j++; continue; }
+      if (leetOf(c) !== 0 && isL(kind, j - 1) && !isL(kind, j + 1) && c !== 0x21) { plain = false; j++; continue; } // trailing "$" or "@"; not "!"
       break;
     }
-    const leetWord = letters > 0 && isLeetWord(i, j);
+    const leetWord = letters > 0 && isLeetWord(src, kind, i, j);
+    if (plain && !leetWord) {
+      for (let k = i; k < j; k++) { codes[length] = src.charCodeAt(k); from[length++] = k; }
+      i = j;
+      continue;
+    }
     for (let k = i; k < j; k++) {
       const c = src.charCodeAt(k);
       if (letters > 0) {
         const leet = leetWord ? leetOf(c) : 0;
         if (leet !== 0) { changes.push(length); codes[length] = leet; from[length++] = k; continue; }
-        if (isDropped(k)) { changes.push(length); continue; }
+        if (isDropped(src, k)) { changes.push(length); continue; }
       }
       codes[length] = c;
       from[length++] = k;
@@ -198,11 +184,39 @@ export function compactView(prepared: PreparedText, precheck = true): TextView |
   if (text === src) return null;
   const starts = new Int32Array(length);
   const ends = new Int32Array(length);
+  const { starts: folded0, ends: folded1 } = prepared; // the map is built on first access: read it once
   for (let k = 0; k < length; k++) {
-    starts[k] = prepared.starts[from[k]!]!;
-    ends[k] = prepared.ends[from[k]!]!;
+    starts[k] = folded0[from[k]!]!;
+    ends[k] = folded1[from[k]!]!;
   }
   return { text, starts, ends, changes };
+}
+
+/** A word character (letter, digit, or @ and $) at `k`; false outside the text. */
+function isL(kind: Uint8Array, k: number): boolean {
+  return k >= 0 && k < kind.length && kind[k] !== Kind.OTHER;
+}
+
+/** Inner punctuation at `k`, or an apostrophe next to a non-ASCII letter (see {@link INNER}). */
+function isDropped(src: string, k: number): boolean {
+  const c = src.charCodeAt(k);
+  return isInner(c) || (c === 0x27 && (src.charCodeAt(k - 1) > 0x7f || src.charCodeAt(k + 1) > 0x7f));
+}
+
+/**
+ * Leetspeak is undone in a word whose digits all stand for letters and one of them sits between
+ * two letters or starts the word before a letter ("pr0mpt", "1gn0r3", "4ll"); "mp3", "covid19",
+ * "h264" and "29-year-old" stay as they are.
+ */
+function isLeetWord(src: string, kind: Uint8Array, from: number, to: number): boolean {
+  const isLetter = (k: number): boolean => k >= 0 && k < kind.length && kind[k] === Kind.LETTER;
+  let inside = false;
+  for (let k = from; k < to; k++) {
+    if (kind[k] !== Kind.DIGIT) continue;
+    if (leetOf(src.charCodeAt(k)) === 0) return false;
+    if (isLetter(k + 1) && (isLetter(k - 1) || (k === from && !ORDINAL.test(src.slice(k + 1, to))))) inside = true;
+  }
+  return inside;
 }
 
 /** A folded space that stood for two or more spaces in the original: a word boundary inside spaced letters. */
