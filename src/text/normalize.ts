@@ -67,7 +67,15 @@ export interface PreparedText {
 const MAX_MARKS = 3;
 
 const SEGMENT_CACHE_LIMIT = 8192;
-const segmentCache = new Map<string, string>();
+/** How one segment (a base character and its marks) folds, computed once per distinct segment. */
+interface SegmentFold {
+  readonly folded: string;
+  /** NFKC changes the segment (reported by checkStructure). */
+  readonly nfkcChanges: boolean;
+  /** Cyrillic and Greek letters in `folded` (look-alike folding runs only when a prompt has some). */
+  readonly foreign: number;
+}
+const segmentCache = new Map<string, SegmentFold>();
 const LATIN_DIACRITICS = /[\u0300-\u036f]/g;
 /** Typographic quotes fold to ASCII ones, so rules need not spell `['\u2019]` in every contraction. */
 const QUOTE_FOLDS: Readonly<Record<string, string>> = {
@@ -75,11 +83,27 @@ const QUOTE_FOLDS: Readonly<Record<string, string>> = {
   "\u201c": "\"", "\u201d": "\"", "\u201e": "\"", "\u201f": "\"", "\u2033": "\"",
 };
 
+/** {@link foldSegment} of a single code unit (not a surrogate), cached by its number: no string is made. */
+function foldUnit(c: number): SegmentFold {
+  return (unitFolds[c] ??= foldSegment(String.fromCharCode(c)));
+}
+const unitFolds = new Array<SegmentFold | undefined>(0x10000).fill(undefined);
+
+/** Whether the code point at `i` is a combining mark; BMP answers are cached (0 unknown, 1 no, 2 yes). */
+function isMarkAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdfff) return isMark(text.codePointAt(i)!);
+  let known = MARKS[c]!;
+  if (known === 0) MARKS[c] = known = isMark(c) ? 2 : 1;
+  return known === 2;
+}
+const MARKS = new Uint8Array(0x10000);
+
 /** NFKC + lower case + (for Latin letters) no diacritics, for one base character and its marks. */
-function foldSegment(segment: string): string {
-  let folded = segmentCache.get(segment);
-  if (folded !== undefined) return folded;
-  folded = segment.normalize("NFKC").toLowerCase();
+function foldSegment(segment: string): SegmentFold {
+  let fold = segmentCache.get(segment);
+  if (fold !== undefined) return fold;
+  let folded = segment.normalize("NFKC").toLowerCase();
   folded = QUOTE_FOLDS[folded] ?? folded;
   if (foldScriptOf(folded.codePointAt(0) ?? 0) === Script.LATIN || folded.charCodeAt(0) < 0x80) {
     folded = folded.normalize("NFD").replace(LATIN_DIACRITICS, "").normalize("NFC");
@@ -88,9 +112,16 @@ function foldSegment(segment: string): string {
     const base = folded.normalize("NFD").replace(LATIN_DIACRITICS, "");
     if (base.length > 0) folded = base.normalize("NFC");
   }
+  let foreign = 0;
+  for (let k = 0; k < folded.length; k++) {
+    if (folded.charCodeAt(k) < 0x80) continue;
+    const script = foldScriptOf(folded.codePointAt(k)!);
+    if (script === Script.CYRILLIC || script === Script.GREEK) foreign++;
+  }
+  fold = { folded, nfkcChanges: segment.normalize("NFKC") !== segment, foreign };
   if (segmentCache.size >= SEGMENT_CACHE_LIMIT) segmentCache.clear();
-  segmentCache.set(segment, folded);
-  return folded;
+  segmentCache.set(segment, fold);
+  return fold;
 }
 
 /**
@@ -201,7 +232,7 @@ export function prepareText(text: string): PreparedText {
         if (e <= 0x20 || e >= 0x7f) break;
         j += 2;
       }
-      if (j < n && text.charCodeAt(j) >= 0x300 && isMark(text.codePointAt(j)!)) j--; // that letter carries marks
+      if (j < n && text.charCodeAt(j) >= 0x300 && isMarkAt(text, j)) j--; // that letter carries marks
       if (j > i) {
         if (pendingSpace >= 0) {
           // The whitespace run before this character becomes one space or one line break.
@@ -222,7 +253,7 @@ export function prepareText(text: string): PreparedText {
         continue;
       }
     }
-    const markFollows = i + 1 < n && text.charCodeAt(i + 1) >= 0x300 && isMark(text.codePointAt(i + 1)!);
+    const markFollows = c < 0x80 && i + 1 < n && text.charCodeAt(i + 1) >= 0x300 && isMarkAt(text, i + 1);
     if (c < 0x80 && !markFollows) {
       if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
         if (pendingSpace < 0) pendingSpace = i;
@@ -275,16 +306,16 @@ export function prepareText(text: string): PreparedText {
     let j = i + width;
     let marks = 0;
     while (j < n) {
-      const m = text.codePointAt(j)!;
+      const m = text.charCodeAt(j);
       // Half-width katakana voicing marks are letters, not marks, but NFKC composes them with the kana before.
-      if (!isMark(m) && m !== 0xff9e && m !== 0xff9f) break;
+      if (m < 0x300 || (!isMarkAt(text, j) && m !== 0xff9e && m !== 0xff9f)) break;
       marks++;
-      j += m > 0xffff ? 2 : 1;
+      j += m >= 0xd800 && m <= 0xdbff && j + 1 < n && text.charCodeAt(j + 1) >= 0xdc00 && text.charCodeAt(j + 1) <= 0xdfff ? 2 : 1;
     }
     if (marks > MAX_MARKS) markPiles.push({ at: i, end: j, marks });
-    const segment = j - i === 1 ? text[i]! : text.slice(i, j);
-    const folded = foldSegment(marks > MAX_MARKS ? segment.slice(0, width) : segment);
-    if (segment.normalize("NFKC") !== segment) {
+    const segment = j - i === 1 ? null : text.slice(i, j); // a lone code unit is looked up by its number
+    const fold = segment === null ? foldUnit(c) : foldSegment(marks > MAX_MARKS ? segment.slice(0, width) : segment);
+    if (marks > MAX_MARKS ? segment!.normalize("NFKC") !== segment : fold.nfkcChanges) {
       const kind = styledLatinKind(cp) ?? "other";
       nfkcChanges.push({ at: i, end: j, kind });
     }
@@ -294,15 +325,10 @@ export function prepareText(text: string): PreparedText {
       pendingSpace = -1;
       pendingBreak = false;
     }
-    for (let k = 0; k < folded.length; k++) {
-      const code = folded.charCodeAt(k);
-      if (code >= 0x80) {
-        const script = foldScriptOf(folded.codePointAt(k)!);
-        if (script === Script.CYRILLIC || script === Script.GREEK) nonLatinLetters++;
-      }
-      // NFKC of some compatibility characters contains spaces (e.g. U+2474 "(1)"): they are kept as they are.
-      out.push(code, i, j);
-    }
+    nonLatinLetters += fold.foreign;
+    // NFKC of some compatibility characters contains spaces (e.g. U+2474 "(1)"): they are kept as they are.
+    const { folded } = fold;
+    for (let k = 0; k < folded.length; k++) out.push(folded.charCodeAt(k), i, j);
     i = j;
   }
 

@@ -73,6 +73,7 @@ export function invisibleKind(cp: number): Invisible {
   if (cp < 0x20) return cp === 0x09 || cp === 0x0a || cp === 0x0d || cp === 0x0b || cp === 0x0c ? Invisible.NONE : Invisible.CONTROL;
   if (cp < 0x7f) return Invisible.NONE;
   if (cp <= 0x9f) return cp === 0x85 ? Invisible.NONE : Invisible.CONTROL;
+  if (cp >= 0x2070 && cp < 0xfe00) return Invisible.NONE; // most scripts, CJK included: nothing invisible here
   if (cp === 0xad) return Invisible.SOFT_HYPHEN;
   if (cp < 0x180e) return cp === 0x34f || cp === 0x61c ? (cp === 0x61c ? Invisible.BIDI_MARK : Invisible.ZERO_WIDTH) : Invisible.NONE;
   if (cp === 0x180e) return Invisible.ZERO_WIDTH;
