@@ -58,6 +58,13 @@ export class KeywordIndex {
   /** Number of ASCII classes: the width of a row of {@link ascii}. */
   private readonly width: number;
   readonly size: number;
+  // Scratch for recording places in scan (synchronous, so one set per index is enough).
+  private stamp = 0;
+  private readonly stamps: Uint32Array;
+  private readonly heads: Int32Array;
+  private readonly touched: number[] = [];
+  private placeStart = new Int32Array(256);
+  private placeNext = new Int32Array(256);
   /** Length of the longest keyword. */
   readonly maxLength: number;
 
@@ -65,6 +72,8 @@ export class KeywordIndex {
     this.lengths = Uint16Array.from(keywords, (w) => w.length);
     this.maxLength = keywords.reduce((max, w) => Math.max(max, w.length), 0);
     this.size = keywords.length;
+    this.stamps = new Uint32Array(keywords.length);
+    this.heads = new Int32Array(keywords.length);
     // Build a trie of maps, then flatten it.
     let next: Map<number, number>[] = [new Map()];
     let ends: number[][] = [[]];
@@ -182,13 +191,17 @@ export class KeywordIndex {
   }
 
   /**
-   * Records in `hits` every keyword id occurring in `text` (ORing in `bit`). When `starts` is given,
-   * the start offsets of the keywords flagged in `located` are appended to `starts.get(id)`.
+   * Records in `hits` every keyword id occurring in `text` (ORing in `bit`). With `located`, also
+   * returns where the keywords flagged 1 in it start ({@link Places}); otherwise {@link Places.NONE}.
    */
-  scan(text: string, hits: KeywordHits, bit = 1, located?: Uint8Array, starts?: Map<number, number[]>): void {
+  scan(text: string, hits: KeywordHits, bit = 1, located?: Uint8Array): Places {
     let state = 0;
     const { outStart, outIds, lengths, ascii, asciiClass, width, firstOutput } = this;
     const { found, ids } = hits;
+    const stamp = located === undefined ? 0 : (this.stamp = (this.stamp + 1) >>> 0 || 1);
+    if (stamp === 1) this.stamps.fill(0);
+    const { stamps, heads } = this;
+    let count = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       state = c < 128 ? ascii[state * width + asciiClass[c]!]! : this.step(state, c);
@@ -199,14 +212,34 @@ export class KeywordIndex {
         const was = found[id]!;
         if (was === 0) ids.push(id);
         found[id] = was | bit;
-        if (starts !== undefined && located![id] === 1) {
-          const start = i + 1 - lengths[id]!;
-          const list = starts.get(id);
-          if (list === undefined) starts.set(id, [start]);
-          else list.push(start);
+        if (stamp !== 0 && located![id] === 1) {
+          // One linked list per keyword in flat arrays: this place, then the keyword's previous one.
+          if (count === this.placeStart.length) this.growPlaces();
+          this.placeStart[count] = i + 1 - lengths[id]!;
+          if (stamps[id] === stamp) this.placeNext[count] = heads[id]!;
+          else {
+            this.placeNext[count] = -1;
+            stamps[id] = stamp;
+            this.touched.push(id);
+          }
+          heads[id] = count++;
         }
       }
     }
+    if (stamp === 0 || count === 0) {
+      this.touched.length = 0;
+      return Places.NONE;
+    }
+    const first = new Map<number, number>();
+    for (const id of this.touched) first.set(id, heads[id]!);
+    this.touched.length = 0;
+    return new Places(this.placeStart.slice(0, count), this.placeNext.slice(0, count), first);
+  }
+
+  private growPlaces(): void {
+    const size = this.placeStart.length * 2;
+    const start = new Int32Array(size); start.set(this.placeStart); this.placeStart = start;
+    const next = new Int32Array(size); next.set(this.placeNext); this.placeNext = next;
   }
 
   /**
@@ -228,5 +261,31 @@ export class KeywordIndex {
       }
     }
     return false;
+  }
+}
+
+/**
+ * Where some keywords start in one text, from {@link KeywordIndex.scan}: per keyword a linked list
+ * (newest first) in two flat arrays, and the list heads of the keywords that occur.
+ */
+export class Places {
+  /** No places (nothing was located, or nothing found). */
+  static readonly NONE = new Places(new Int32Array(0), new Int32Array(0), new Map());
+
+  constructor(private readonly start: Int32Array, private readonly next: Int32Array, private readonly heads: ReadonlyMap<number, number>) {}
+
+  /** Appends to `out` the start offsets of keyword `id` at or after `from`, newest first. */
+  collect(id: number, from: number, out: number[]): void {
+    for (let p = this.heads.get(id) ?? -1; p >= 0; p = this.next[p]!) {
+      const start = this.start[p]!;
+      if (start >= from) out.push(start);
+    }
+  }
+
+  /** The start offsets of keyword `id`, ascending (empty when it does not occur). */
+  of(id: number): number[] {
+    const out: number[] = [];
+    this.collect(id, 0, out);
+    return out.reverse();
   }
 }

@@ -167,9 +167,7 @@ export class RuleSet {
    * for `firstMatch` (src/rules/run.ts).
    */
   locate(text: string, hits: KeywordHits, bit = 1): AnchorPlaces {
-    const places = new Map<number, number[]>();
-    this.keywords.scan(text, hits, bit, this.anchorIds, places);
-    return places;
+    return this.keywords.scan(text, hits, bit, this.anchorIds);
   }
 
   /** Rules whose keyword entries all occur in the scanned texts. */

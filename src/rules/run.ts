@@ -1,12 +1,10 @@
 // Runs one compiled rule over a text: at the places where its required prefixes occur, or by a search.
 import { hasFeatures, type TextFeature } from "../text/features.js";
+import type { Places } from "./keyword-index.js";
 import type { CompiledRule } from "./load.js";
 
-/**
- * Where each anchor keyword occurs in one text (start offsets, ascending), from
- * {@link KeywordIndex.scan}.
- */
-export type AnchorPlaces = ReadonlyMap<number, readonly number[]>;
+/** Where each anchor keyword occurs in one text, from {@link RuleSet.locate}. */
+export type AnchorPlaces = Places;
 
 /**
  * The rule's first match in `text` that starts at or after `from`: the same match a search from
@@ -33,12 +31,11 @@ export function firstMatch(rule: CompiledRule, text: string, places: AnchorPlace
 /** The sorted start offsets (at or after `from`) of the given anchor keywords. */
 function placesOf(anchors: readonly number[], places: AnchorPlaces, from: number): number[] {
   const out: number[] = [];
-  for (const id of anchors) {
-    const list = places.get(id);
-    if (list === undefined) continue;
-    for (let k = 0; k < list.length; k++) if (list[k]! >= from) out.push(list[k]!);
+  for (const id of anchors) places.collect(id, from, out);
+  if (out.length > 1) {
+    if (anchors.length === 1) out.reverse(); // one list, newest first
+    else out.sort((a, b) => a - b);
   }
-  if (out.length > 1) out.sort((a, b) => a - b);
   return out;
 }
 

@@ -37,12 +37,17 @@ describe("KeywordIndex", () => {
       const text = Array.from({ length: 40 }, () => word(next, 9)).join(next() < 0.5 ? "" : " ");
       const hits = new KeywordHits(keywords.length);
       const located = new Uint8Array(keywords.length).fill(1);
-      const starts = new Map<number, number[]>();
-      index.scan(text, hits, 2, located, starts);
+      const places = index.scan(text, hits, 2, located);
       keywords.forEach((k, id) => {
         const want = naiveStarts(text, k);
         expect(hits.found[id], `seed ${seed}: ${JSON.stringify(k)}`).toBe(want.length > 0 ? 2 : 0);
-        expect([...(starts.get(id) ?? [])].sort((x, y) => x - y), `seed ${seed}: ${JSON.stringify(k)}`).toEqual(want);
+        expect(places.of(id), `seed ${seed}: ${JSON.stringify(k)}`).toEqual(want);
+      });
+      // A second scan does not disturb the places of the first (each scan's places are its own).
+      const again = index.scan(text.slice(0, 20), new KeywordHits(keywords.length), 1, located);
+      keywords.forEach((k, id) => {
+        expect(places.of(id)).toEqual(naiveStarts(text, k));
+        expect(again.of(id)).toEqual(naiveStarts(text.slice(0, 20), k));
       });
       expect([...hits.ids].sort((x, y) => x - y)).toEqual(keywords.map((k, id) => (text.includes(k) ? id : -1)).filter((id) => id >= 0));
       hits.clear();
