@@ -51,7 +51,10 @@ export function textBit(i: number): number {
  */
 export function mayMatchIn(rule: CompiledRule, found: Uint32Array, bit: number, text: string, features: Map<TextFeature, boolean>): boolean {
   for (let e = 0; e < rule.derivedEntries; e++) {
-    if (!rule.keywordEntries[e]!.some((id) => (found[id]! & bit) !== 0)) return false;
+    const entry = rule.keywordEntries[e]!;
+    let any = false;
+    for (let a = 0; a < entry.length && !any; a++) any = (found[entry[a]!]! & bit) !== 0;
+    if (!any) return false;
   }
   return rule.features.length === 0 || hasFeatures(rule.features, text, features);
 }
