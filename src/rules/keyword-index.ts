@@ -53,6 +53,8 @@ export class KeywordIndex {
    * others, which lead back to the root from anywhere), so a row has a few dozen entries.
    */
   private readonly ascii: Uint16Array | Int32Array;
+  /** 1 for each code unit that occurs in some keyword: any other one leads back to the root state. */
+  private readonly inKeywords: Uint8Array;
   /** ASCII class of each code unit below 128. */
   private readonly asciiClass: Uint8Array;
   /** Number of ASCII classes: the width of a row of {@link ascii}. */
@@ -72,6 +74,8 @@ export class KeywordIndex {
     this.lengths = Uint16Array.from(keywords, (w) => w.length);
     this.maxLength = keywords.reduce((max, w) => Math.max(max, w.length), 0);
     this.size = keywords.length;
+    this.inKeywords = new Uint8Array(0x10000);
+    for (const word of keywords) for (let i = 0; i < word.length; i++) this.inKeywords[word.charCodeAt(i)] = 1;
     this.stamps = new Uint32Array(keywords.length);
     this.heads = new Int32Array(keywords.length);
     // Build a trie of maps, then flatten it.
@@ -196,7 +200,7 @@ export class KeywordIndex {
    */
   scan(text: string, hits: KeywordHits, bit = 1, located?: Uint8Array): Places {
     let state = 0;
-    const { outStart, outIds, lengths, ascii, asciiClass, width, firstOutput } = this;
+    const { outStart, outIds, lengths, ascii, asciiClass, width, firstOutput, inKeywords } = this;
     const { found, ids } = hits;
     const stamp = located === undefined ? 0 : (this.stamp = (this.stamp + 1) >>> 0 || 1);
     if (stamp === 1) this.stamps.fill(0);
@@ -204,7 +208,7 @@ export class KeywordIndex {
     let count = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      state = c < 128 ? ascii[state * width + asciiClass[c]!]! : this.step(state, c);
+      state = c < 128 ? ascii[state * width + asciiClass[c]!]! : inKeywords[c] === 0 ? 0 : this.step(state, c);
       if (state < firstOutput) continue;
       const end = outStart[state + 1]!;
       for (let h = outStart[state]!; h < end; h++) {

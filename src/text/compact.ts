@@ -101,11 +101,12 @@ function mayChange(src: string): boolean {
 }
 
 /**
- * The code units {@link mayChange} looks at, found by a native search: anything but a-z and the space,
- * and a space that may separate spaced letters (two units on, another space; two units back, no a-z).
- * Each match is one unit long.
+ * The code units {@link mayChange} looks at, found by a native search: ASCII other than a-z and the
+ * space, the middle dot, and a space that may separate spaced letters (two units on, another space;
+ * two units back, no a-z). Other non-ASCII characters only matter as neighbours: leetspeak, inner
+ * punctuation and spacing separators are all ASCII. Each match is one unit long.
  */
-const CANDIDATES = /[^a-z ]|(?<![a-z][^]) (?=[^] )/g;
+const CANDIDATES = /[^a-z \u0080-\u00b6\u00b8-\uffff]|(?<![a-z][^]) (?=[^] )/g;
 
 /**
  * Builds the compact view, or returns `null` when it would equal the folded view. `precheck: false`

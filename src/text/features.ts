@@ -214,7 +214,13 @@ function hasSymbolJoinedLetters(text: string): boolean {
   while (re.test(text)) {
     const i = re.lastIndex - 1; // one code unit
     const k = classAt(text, i);
-    if ((k & (SYMBOL | SURROGATE)) === 0) continue;
+    if ((k & (SYMBOL | SURROGATE)) === 0) {
+      // A non-ASCII letter, digit or space: cross the non-ASCII run here rather than one search per unit.
+      let j = i + 1;
+      while (j < n && text.charCodeAt(j) >= 0x80 && (classAt(text, j) & (SYMBOL | SURROGATE)) === 0) j++;
+      re.lastIndex = j;
+      continue;
+    }
     const previous = i > 0 ? classAt(text, i - 1) : 0;
     if ((k & SURROGATE) !== 0) {
       // Astral characters (emoji, rare scripts) may be the letters or the symbols: next to a letter, a
