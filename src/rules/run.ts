@@ -28,8 +28,8 @@ export function firstMatch(rule: CompiledRule, text: string, places: AnchorPlace
   return null;
 }
 
-/** The sorted start offsets (at or after `from`) of the given anchor keywords. */
-function placesOf(anchors: readonly number[], places: AnchorPlaces, from: number): number[] {
+/** The sorted start offsets (at or after `from`) of the given anchor keywords; may hold duplicates. */
+export function placesOf(anchors: readonly number[], places: AnchorPlaces, from: number): number[] {
   const out: number[] = [];
   for (const id of anchors) places.collect(id, from, out);
   if (out.length > 1) {
