@@ -175,24 +175,10 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
   // too, for the rules with a keyword in the current prompt (the rest only on the full join).
   const variants = [full];
   if (parts.length > 1) for (let skip = 0; skip < parts.length; skip++) variants.push(join(parts.filter((_, i) => i !== skip), head));
-  // One bit per variant. The full join is scanned; a variant is the full join without one part, so what
-  // it holds is what the full join holds outside that part (over-approximated by all of the full join's
-  // keywords; its anchor places are mapped exactly) plus what spans the new junction (a window is scanned).
+  // Every variant is scanned (one bit each): a required literal can span a join that only a variant has.
   const hits = rules.scratch;
   try {
-    const fullPlaces = rules.locate(full.text, hits, textBit(0));
-    const places: AnchorPlaces[] = [fullPlaces];
-    const reach = rules.keywords.maxLength - 1;
-    for (let v = 1; v < variants.length; v++) {
-      const bit = textBit(v);
-      for (const id of hits.ids) if ((hits.found[id]! & 1) !== 0) hits.found[id]! |= bit;
-      const cutStart = full.starts[v - 1]!;
-      const cutEnd = v < parts.length ? full.starts[v]! : full.currentStart;
-      const text = variants[v]!.text;
-      const from = Math.max(0, cutStart - reach);
-      const window = rules.locate(text.slice(from, Math.min(text.length, cutStart + reach)), hits, bit);
-      places.push(new VariantPlaces(fullPlaces, cutStart, cutEnd, window, from, rules));
-    }
+    const places = variants.map((variant, v) => rules.locate(variant.text, hits, textBit(v)));
     const features = variants.map(() => new Map<TextFeature, boolean>());
     const candidates = rules.candidates(hits);
     if (candidates.length === 0) return;
@@ -250,39 +236,6 @@ interface Joined {
   readonly starts: readonly number[];
   /** Where the current prompt's head starts in `text`. */
   readonly currentStart: number;
-}
-
-/**
- * The anchor places of a variant that leaves out the part at `[cutStart, cutEnd)` of the full join: the
- * full join's places outside that part (shifted after it), and those found in a window around the new
- * junction (which start at `windowFrom` in the variant). A place may appear twice; callers skip repeats.
- */
-class VariantPlaces implements AnchorPlaces {
-  readonly newestFirst = false;
-  readonly #scratch: number[] = [];
-
-  constructor(
-    private readonly full: AnchorPlaces,
-    private readonly cutStart: number,
-    private readonly cutEnd: number,
-    private readonly window: AnchorPlaces,
-    private readonly windowFrom: number,
-    private readonly rules: RuleSet,
-  ) {}
-
-  collect(id: number, from: number, out: number[]): void {
-    const found = this.#scratch;
-    found.length = 0;
-    this.full.collect(id, 0, found);
-    const length = this.rules.keywords.lengthOf(id);
-    for (const at of found) {
-      const mapped = at + length <= this.cutStart ? at : at >= this.cutEnd ? at - (this.cutEnd - this.cutStart) : -1;
-      if (mapped >= from) out.push(mapped);
-    }
-    found.length = 0;
-    this.window.collect(id, 0, found);
-    for (const at of found) if (at + this.windowFrom >= from) out.push(at + this.windowFrom);
-  }
 }
 
 function join(parts: readonly HistoryEntry[], head: string): Joined {

@@ -70,11 +70,6 @@ export class KeywordIndex {
   /** Length of the longest keyword. */
   readonly maxLength: number;
 
-  /** Length (UTF-16 units) of keyword `id`. */
-  lengthOf(id: number): number {
-    return this.lengths[id]!;
-  }
-
   constructor(keywords: readonly string[]) {
     this.lengths = Uint16Array.from(keywords, (w) => w.length);
     this.maxLength = keywords.reduce((max, w) => Math.max(max, w.length), 0);
@@ -273,23 +268,13 @@ export class KeywordIndex {
   }
 }
 
-/** Where anchor keywords start in one text. */
-export interface AnchorPlaceSource {
-  /** Appends to `out` the start offsets of keyword `id` at or after `from` (each list newest first when `newestFirst`). */
-  collect(id: number, from: number, out: number[]): void;
-  /** `collect` lists one keyword's places newest first (otherwise in no particular order). */
-  readonly newestFirst: boolean;
-}
-
 /**
  * Where some keywords start in one text, from {@link KeywordIndex.scan}: per keyword a linked list
  * (newest first) in two flat arrays, and the list heads of the keywords that occur.
  */
-export class Places implements AnchorPlaceSource {
+export class Places {
   /** No places (nothing was located, or nothing found). */
   static readonly NONE = new Places(new Int32Array(0), new Int32Array(0), new Map());
-
-  readonly newestFirst = true;
 
   constructor(private readonly start: Int32Array, private readonly next: Int32Array, private readonly heads: ReadonlyMap<number, number>) {}
 

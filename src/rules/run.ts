@@ -1,10 +1,10 @@
 // Runs one compiled rule over a text: at the places where its required prefixes occur, or by a search.
 import { hasFeatures, type TextFeature } from "../text/features.js";
-import type { AnchorPlaceSource } from "./keyword-index.js";
+import type { Places } from "./keyword-index.js";
 import type { CompiledRule } from "./load.js";
 
 /** Where each anchor keyword occurs in one text, from {@link RuleSet.locate}. */
-export type AnchorPlaces = AnchorPlaceSource;
+export type AnchorPlaces = Places;
 
 /**
  * The rule's first match in `text` that starts at or after `from`: the same match a search from
@@ -33,7 +33,7 @@ export function placesOf(anchors: readonly number[], places: AnchorPlaces, from:
   const out: number[] = [];
   for (const id of anchors) places.collect(id, from, out);
   if (out.length > 1) {
-    if (anchors.length === 1 && places.newestFirst) out.reverse(); // one list, newest first
+    if (anchors.length === 1) out.reverse(); // one list, newest first
     else out.sort((a, b) => a - b);
   }
   return out;
