@@ -2,7 +2,7 @@
 import { excerpt } from "../internal/excerpt.js";
 import { fingerprints } from "../internal/fingerprint.js";
 import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
-import { firstMatch, mayMatchIn, nextFrom, placesOf, textBit, type AnchorPlaces } from "../rules/run.js";
+import { acceptedMatch, mayMatchIn, textBit, type AnchorPlaces } from "../rules/run.js";
 import { DEFAULT_FLAG_AT, scoreFindings } from "../score.js";
 import type { HistoryEntry } from "../stores/types.js";
 import type { TextFeature } from "../text/features.js";
@@ -250,27 +250,9 @@ function join(parts: readonly HistoryEntry[], head: string): Joined {
 
 /** The first match that begins in an earlier prompt and reaches into the current one. */
 function crossingMatch(rule: CompiledRule, joined: Joined, places: AnchorPlaces): { first: number; text: string; endInCurrent: number } | null {
-  const crossing = (m: RegExpExecArray): { first: number; text: string; endInCurrent: number } => {
-    let first = joined.starts.length - 1;
-    while (first > 0 && joined.starts[first]! > m.index) first--;
-    return { first, text: m[0], endInCurrent: m.index + m[0].length - joined.currentStart };
-  };
-  if (rule.anchors !== null) {
-    // Anchored: its matches start at its places, tried in order (as successive first matches would be);
-    // only those in the earlier prompts can cross into the current one.
-    const starts = placesOf(rule.anchors, places, 0);
-    for (let k = 0; k < starts.length && starts[k]! < joined.currentStart; k++) {
-      if (k > 0 && starts[k] === starts[k - 1]) continue;
-      rule.matcher.lastIndex = starts[k]!;
-      const m = rule.matcher.exec(joined.text);
-      if (m && m.index + m[0].length > joined.currentStart) return crossing(m);
-    }
-    return null;
-  }
-  let m: RegExpExecArray | null;
-  for (let from = 0; (m = firstMatch(rule, joined.text, places, from)) !== null; from = nextFrom(joined.text, m.index)) {
-    if (m.index >= joined.currentStart) return null;
-    if (m.index + m[0].length > joined.currentStart) return crossing(m);
-  }
-  return null;
+  const m = acceptedMatch(rule, joined.text, places, joined.currentStart, (found) => found.index + found[0].length > joined.currentStart);
+  if (m === null) return null;
+  let first = joined.starts.length - 1;
+  while (first > 0 && joined.starts[first]! > m.index) first--;
+  return { first, text: m[0], endInCurrent: m.index + m[0].length - joined.currentStart };
 }

@@ -13,23 +13,41 @@ export type AnchorPlaces = Places;
  * rule is searched with its global matcher.
  */
 export function firstMatch(rule: CompiledRule, text: string, places: AnchorPlaces, from = 0): RegExpExecArray | null {
-  const matcher = rule.matcher;
   if (rule.anchors === null) {
-    matcher.lastIndex = from;
-    return matcher.exec(text);
+    rule.matcher.lastIndex = from;
+    return rule.matcher.exec(text);
   }
-  const starts = placesOf(rule.anchors, places, from);
-  for (let k = 0; k < starts.length; k++) {
+  return atPlaces(rule, text, placesOf(rule.anchors, places, from), Infinity, () => true);
+}
+
+/**
+ * The first of the rule's successive matches (each found from the code point after the previous
+ * one's start, as {@link firstMatch} from there would) that starts before `before` and that `accept`
+ * takes, or null. An anchored rule's places are collected once for the whole walk.
+ */
+export function acceptedMatch(rule: CompiledRule, text: string, places: AnchorPlaces, before: number, accept: (m: RegExpExecArray) => boolean): RegExpExecArray | null {
+  if (rule.anchors !== null) return atPlaces(rule, text, placesOf(rule.anchors, places, 0), before, accept);
+  let m: RegExpExecArray | null;
+  for (let from = 0; (m = firstMatch(rule, text, places, from)) !== null && m.index < before; from = nextFrom(text, m.index)) {
+    if (accept(m)) return m;
+  }
+  return null;
+}
+
+/** Tries an anchored rule's sticky matcher at each of `starts` (ascending) below `before`; the first accepted match. */
+function atPlaces(rule: CompiledRule, text: string, starts: readonly number[], before: number, accept: (m: RegExpExecArray) => boolean): RegExpExecArray | null {
+  const matcher = rule.matcher;
+  for (let k = 0; k < starts.length && starts[k]! < before; k++) {
     if (k > 0 && starts[k] === starts[k - 1]) continue;
     matcher.lastIndex = starts[k]!;
     const m = matcher.exec(text);
-    if (m) return m;
+    if (m && accept(m)) return m;
   }
   return null;
 }
 
 /** The sorted start offsets (at or after `from`) of the given anchor keywords; may hold duplicates. */
-export function placesOf(anchors: readonly number[], places: AnchorPlaces, from: number): number[] {
+function placesOf(anchors: readonly number[], places: AnchorPlaces, from: number): number[] {
   const out: number[] = [];
   for (const id of anchors) places.collect(id, from, out);
   if (out.length > 1) {
