@@ -2,6 +2,7 @@
 import { excerpt } from "../internal/excerpt.js";
 import { fingerprints } from "../internal/fingerprint.js";
 import { defaultRuleSet, type CompiledRule, type RuleSet } from "../rules/load.js";
+import { entryFound } from "../rules/keyword-index.js";
 import { acceptedMatch, mayMatchIn, textBit, type AnchorPlaces } from "../rules/run.js";
 import { DEFAULT_FLAG_AT, scoreFindings } from "../score.js";
 import type { HistoryEntry } from "../stores/types.js";
@@ -187,7 +188,7 @@ function fragmentation(prepared: PreparedText, recent: readonly HistoryEntry[], 
     for (const rule of candidates) {
       if (reported.size >= 5) break;
       if (isShapeRule(rule)) continue;
-      const tries = rule.keywordEntries.some((entry) => entry.some((id) => (hits.found[id]! & HEAD_BIT) !== 0)) ? variants.length : 1;
+      const tries = rule.keywordEntries.some((entry) => entryFound(entry, hits.found, HEAD_BIT)) ? variants.length : 1;
       for (let t = 0; t < tries; t++) {
         const variant = variants[t]!;
         if (!mayMatchIn(rule, hits.found, textBit(t), variant.text, features[t]!)) continue;

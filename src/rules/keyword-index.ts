@@ -26,6 +26,12 @@ export class KeywordHits {
   }
 }
 
+/** Whether some keyword id of `entry` has a bit of `mask` in `found` (one entry of a rule's keywords holds). */
+export function entryFound(entry: readonly number[], found: Uint32Array, mask: number): boolean {
+  for (let a = 0; a < entry.length; a++) if ((found[entry[a]!]! & mask) !== 0) return true;
+  return false;
+}
+
 /** Above this many children, a state's children are found by binary search instead of a linear one. */
 const LINEAR_CHILDREN = 8;
 

@@ -6,7 +6,7 @@ import { isFeatureKeyword, type TextFeature } from "../text/features.js";
 import { VERSION } from "../version.js";
 import { BUILTIN_PACKS } from "./builtin-packs.js";
 import { compilePattern } from "./compile.js";
-import { KeywordHits, KeywordIndex, keywordAlternatives } from "./keyword-index.js";
+import { entryFound, KeywordHits, KeywordIndex, keywordAlternatives } from "./keyword-index.js";
 import { analyzePattern } from "./prefilter.js";
 import type { AnchorPlaces } from "./run.js";
 import { satisfies } from "./semver.js";
@@ -194,12 +194,7 @@ export class RuleSet {
 
 /** Whether one alternative of every keyword entry after the first was found. */
 function allEntriesFound(entries: readonly (readonly number[])[], found: Uint32Array): boolean {
-  for (let e = 1; e < entries.length; e++) {
-    const entry = entries[e]!;
-    let any = false;
-    for (let a = 0; a < entry.length && !any; a++) any = found[entry[a]!] !== 0;
-    if (!any) return false;
-  }
+  for (let e = 1; e < entries.length; e++) if (!entryFound(entries[e]!, found, ~0)) return false;
   return true;
 }
 

@@ -1,6 +1,6 @@
 // Runs one compiled rule over a text: at the places where its required prefixes occur, or by a search.
 import { hasFeatures, type TextFeature } from "../text/features.js";
-import type { Places } from "./keyword-index.js";
+import { entryFound, type Places } from "./keyword-index.js";
 import type { CompiledRule } from "./load.js";
 
 /** Where each anchor keyword occurs in one text, from {@link RuleSet.locate}. */
@@ -68,12 +68,7 @@ export function textBit(i: number): number {
  * in `features`, one cache per text).
  */
 export function mayMatchIn(rule: CompiledRule, found: Uint32Array, bit: number, text: string, features: Map<TextFeature, boolean>): boolean {
-  for (let e = 0; e < rule.derivedEntries; e++) {
-    const entry = rule.keywordEntries[e]!;
-    let any = false;
-    for (let a = 0; a < entry.length && !any; a++) any = (found[entry[a]!]! & bit) !== 0;
-    if (!any) return false;
-  }
+  for (let e = 0; e < rule.derivedEntries; e++) if (!entryFound(rule.keywordEntries[e]!, found, bit)) return false;
   return rule.features.length === 0 || hasFeatures(rule.features, text, features);
 }
 

@@ -89,7 +89,7 @@ function mayChange(src: string): boolean {
     if (i + 1 >= n) continue;
     // Punctuation between two word characters.
     const after = kindOf(src.charCodeAt(i + 1));
-    if (before !== Kind.OTHER && after !== Kind.OTHER && (isInner(c) || (c === 0x27 && (src.charCodeAt(i - 1) > 0x7f || src.charCodeAt(i + 1) > 0x7f)))) return true;
+    if (before !== Kind.OTHER && after !== Kind.OTHER && isDropped(src, i)) return true;
     // A separator after a single letter, followed by another single letter and the same separator.
     if (
       isSpacing(c) && before !== Kind.OTHER && after !== Kind.OTHER && (i < 2 || kindOf(src.charCodeAt(i - 2)) === Kind.OTHER) &&
